@@ -1,0 +1,76 @@
+# cecto — `make help` lists the targets. Two commands on a fresh machine: `make demo`, `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# The machine's own Python 3.11, by its real path: uv must never download an interpreter, and
+# pyenv shims confuse it (see ../shared/stack-notes.md).
+PYTHON ?= $(shell command -v python3.11 >/dev/null && python3.11 -c 'import sys; print(sys.executable)' || python3 -c 'import sys; print(sys.executable)')
+export UV_PYTHON := $(PYTHON)
+export UV_PYTHON_DOWNLOADS := never
+UV := $(PYTHON) -m uv
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+# A throw-away PostgreSQL database for `make test-postgres` (trust authentication on loopback).
+PG_URL_BASE ?= postgres://postgres@127.0.0.1:5432
+PG_DB ?= cecto_test_$(shell date +%s)_$$$$
+
+.PHONY: help
+help: ## Show this help
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(BIN)/cecto: pyproject.toml uv.lock
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	$(UV) sync --frozen
+	@touch $@
+
+.PHONY: venv
+venv: $(BIN)/cecto ## Create or update the virtual environment from uv.lock
+
+.PHONY: demo
+demo: venv ## Migrate, load the NC CeCTO demo, print the logins and serve on http://127.0.0.1:8000
+	$(BIN)/cecto demo
+
+.PHONY: demo-load
+demo-load: venv ## Load the demo programme without serving
+	$(BIN)/cecto demo --no-serve
+
+.PHONY: serve
+serve: venv ## Serve the configured database with gunicorn (`cecto serve`)
+	$(BIN)/cecto serve
+
+.PHONY: browser-deps
+browser-deps: ## Install Debian's chromium (apt) and axe-core (npm) for the browser tests, if missing
+	@test -x /usr/lib/chromium/chromium || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core >/dev/null; }
+	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --loglevel=error
+
+.PHONY: test
+test: venv browser-deps ## Run the whole test suite on SQLite (browser tests included)
+	$(BIN)/pytest -n auto --cov --cov-report=term --cov-fail-under=90 $(PYTEST_ARGS)
+
+.PHONY: test-postgres
+test-postgres: venv browser-deps ## Run the whole test suite on a fresh PostgreSQL database
+	@createdb -h 127.0.0.1 -U postgres $(PG_DB)
+	@trap 'dropdb -h 127.0.0.1 -U postgres --if-exists $(PG_DB)' EXIT; \
+	  DATABASE_URL=$(PG_URL_BASE)/$(PG_DB) $(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: venv ## ruff, mypy, import contracts and the migrations check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy cecto config
+	$(BIN)/lint-imports
+	$(BIN)/cecto makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings CECTO_ENV=production SECRET_KEY=$$(printf 'x%.0s' {1..60})-check ALLOWED_HOSTS=cecto.example \
+	  $(BIN)/cecto check --deploy --fail-level WARNING
+
+.PHONY: fmt
+fmt: venv ## Format the code and fix what ruff can
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+.PHONY: clean
+clean: ## Remove the virtual environment, the local database and caches
+	rm -rf $(VENV) var node_modules .coverage

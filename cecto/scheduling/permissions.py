@@ -1,0 +1,49 @@
+"""Who may see or change cohorts and enrollments. Every view gets its objects through here."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from cecto.scheduling.models import Cohort, Enrollment
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def get_cohort_for(user: User, slug: str, *, write: bool = False) -> Cohort:
+    """The cohort, if the user may see it (404 otherwise) and, with write, manage it (403)."""
+    cohort = Cohort.objects.visible_to(user).select_related("program").filter(slug=slug).first()
+    if cohort is None:
+        raise Http404("No such cohort.")
+    if write and not can_manage_cohort(user, cohort):
+        raise PermissionDenied
+    return cohort
+
+
+def get_enrollment_for(user: User, enrollment_uuid: UUID) -> Enrollment:
+    enrollment = (
+        Enrollment.objects.visible_to(user)
+        .select_related("person__organization", "cohort__program", "track")
+        .filter(uuid=enrollment_uuid)
+        .first()
+    )
+    if enrollment is None:
+        raise Http404("No such enrollment.")
+    return enrollment
+
+
+def can_manage_cohort(user: User, cohort: Cohort) -> bool:
+    """Programme administrators (and superusers) admit, withdraw and schedule."""
+    if not user.is_authenticated:
+        return False
+    return Cohort.objects.administered_by(user).filter(pk=cohort.pk).exists()
+
+
+def can_see_roster_details(user: User, cohort: Cohort) -> bool:
+    """Staff see status, e-mail and enrollment dates; classmates see names and districts only."""
+    if can_manage_cohort(user, cohort):
+        return True
+    return Cohort.objects.taught_by(user).filter(pk=cohort.pk).exists()

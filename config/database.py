@@ -1,0 +1,53 @@
+"""DATABASE_URL → Django's DATABASES entry, with SQLite tuned for a small server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+
+
+def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
+    scheme, sep, _ = url.partition("://")
+    if not sep or scheme not in SUPPORTED_SCHEMES:
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={_redact(url)!r} is malformed: expected sqlite:///PATH or "
+            "postgres://USER@HOST:PORT/NAME."
+        )
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+    except ValueError as error:
+        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} is malformed: {error}") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(config.get("NAME") or "")
+        if not name or name == ":memory:":
+            raise ImproperlyConfigured(
+                f"DATABASE_URL={url!r} names no SQLite file: use sqlite:///var/cecto.sqlite3."
+            )
+        config["NAME"] = str(Path(name) if Path(name).is_absolute() else base_dir / name)
+        config["OPTIONS"] = {
+            # WAL lets readers work while a writer commits; IMMEDIATE takes the write lock at
+            # BEGIN, so two writers queue on busy_timeout instead of failing with "database is locked".
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    else:
+        if not config.get("NAME"):
+            raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} names no database.")
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def _redact(url: str) -> str:
+    """Hide a password in an error message: settings errors end up in logs."""
+    scheme, sep, rest = url.partition("://")
+    credentials, at, host = rest.rpartition("@")
+    if not sep or not at or ":" not in credentials:
+        return url
+    user = credentials.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
