@@ -11,9 +11,8 @@ UV := $(PYTHON) -m uv
 VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
-# A throw-away PostgreSQL database for `make test-postgres` (trust authentication on loopback).
+# `make test-postgres` makes a throw-away database there (trust authentication on loopback).
 PG_URL_BASE ?= postgres://postgres@127.0.0.1:5432
-PG_DB ?= cecto_test_$(shell date +%s)_$$$$
 
 .PHONY: help
 help: ## Show this help
@@ -52,9 +51,10 @@ test: venv browser-deps ## Run the whole test suite on SQLite (browser tests inc
 
 .PHONY: test-postgres
 test-postgres: venv browser-deps ## Run the whole test suite on a fresh PostgreSQL database
-	@createdb -h 127.0.0.1 -U postgres $(PG_DB)
-	@trap 'dropdb -h 127.0.0.1 -U postgres --if-exists $(PG_DB)' EXIT; \
-	  DATABASE_URL=$(PG_URL_BASE)/$(PG_DB) $(BIN)/pytest -n auto $(PYTEST_ARGS)
+	@db=cecto_test_$$(date +%s)_$$$$; \
+	  createdb -h 127.0.0.1 -U postgres "$$db" && echo "PostgreSQL database: $$db (dropped afterwards)" && \
+	  trap 'dropdb -h 127.0.0.1 -U postgres --if-exists "'"$$db"'"' EXIT && \
+	  DATABASE_URL=$(PG_URL_BASE)/$$db $(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 .PHONY: lint
 lint: venv ## ruff, mypy, import contracts and the migrations check

@@ -26,7 +26,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
         name = str(config.get("NAME") or "")
         if not name or name == ":memory:":
             raise ImproperlyConfigured(
-                f"DATABASE_URL={url!r} names no SQLite file: use sqlite:///var/cecto.sqlite3."
+                f"DATABASE_URL={_redact(url)!r} names no SQLite file: use sqlite:///var/cecto.sqlite3."
             )
         config["NAME"] = str(Path(name) if Path(name).is_absolute() else base_dir / name)
         config["OPTIONS"] = {
@@ -46,8 +46,10 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
 def _redact(url: str) -> str:
     """Hide a password in an error message: settings errors end up in logs."""
     scheme, sep, rest = url.partition("://")
+    if not sep:  # a mistyped separator ("postgres:/…") still carries the credentials
+        scheme, rest = "", url
     credentials, at, host = rest.rpartition("@")
-    if not sep or not at or ":" not in credentials:
+    if not at or ":" not in credentials:
         return url
     user = credentials.split(":", 1)[0]
-    return f"{scheme}://{user}:***@{host}"
+    return f"{scheme}{sep}{user}:***@{host}"

@@ -28,9 +28,7 @@ def env_bool(name: str, *, default: bool) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise ImproperlyConfigured(
-        f"{name}={raw!r} is not a boolean: use one of True/False, 1/0, on/off."
-    )
+    raise ImproperlyConfigured(f"{name}={raw!r} is not a boolean: use one of True/False, 1/0, on/off.")
 
 
 def env_int(name: str, *, default: int, minimum: int | None = None) -> int:
@@ -73,6 +71,9 @@ def env_secret(name: str) -> str | None:
             raise ImproperlyConfigured(
                 f"{name}_FILE={file_name!r} cannot be read: {error.strerror}."
             ) from None
+        except UnicodeDecodeError:
+            # Never quote the bytes: they are the secret.
+            raise ImproperlyConfigured(f"{name}_FILE={file_name!r} is not UTF-8 text.") from None
         if not value:
             raise ImproperlyConfigured(f"{name}_FILE={file_name!r} is empty.")
     return value or None

@@ -36,9 +36,7 @@ def _secret_key() -> str:
             raise ImproperlyConfigured("SECRET_KEY is too short: use at least 50 random characters.")
         return configured
     if IS_PRODUCTION:
-        raise ImproperlyConfigured(
-            "SECRET_KEY (or SECRET_KEY_FILE) must be set when CECTO_ENV=production."
-        )
+        raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set when CECTO_ENV=production.")
     # Local use: generate one key per checkout and keep it out of git, under var/.
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
@@ -106,9 +104,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": database_from_url(
-        env_str("DATABASE_URL", "sqlite:///var/cecto.sqlite3"), base_dir=BASE_DIR
-    )
+    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/cecto.sqlite3"), base_dir=BASE_DIR)
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,3 @@
 
 class DomainError(Exception):
     """A rule of the domain refused the change; the message says why, in the user's words."""
-
-
-class NotAllowed(DomainError):
-    """The change breaks a rule about who may do what, or in which state."""

@@ -107,15 +107,11 @@ class Person(TimeStampedModel):
         related_name="people",
         help_text="The district (or agency) they work for.",
     )
-    district_role = models.CharField(
-        max_length=24, choices=DistrictRole.choices, default=DistrictRole.OTHER
-    )
+    district_role = models.CharField(max_length=24, choices=DistrictRole.choices, default=DistrictRole.OTHER)
     years_in_role = models.PositiveSmallIntegerField(null=True, blank=True)
     years_in_k12_technology = models.PositiveSmallIntegerField(null=True, blank=True)
     highest_degree = models.CharField(max_length=16, choices=Degree.choices, blank=True)
-    directory_opt_in = models.BooleanField(
-        default=False, help_text="Listed in the public alumni directory."
-    )
+    directory_opt_in = models.BooleanField(default=False, help_text="Listed in the public alumni directory.")
 
     objects = PersonQuerySet.as_manager()
 

@@ -5,19 +5,14 @@ from typing import TYPE_CHECKING
 from django.db import models
 
 if TYPE_CHECKING:
-    from cecto.people.models import Organization, Person
-
-    _OrganizationBase = models.QuerySet[Organization]
-    _PersonBase = models.QuerySet[Person]
-else:
-    _OrganizationBase = _PersonBase = models.QuerySet
+    from cecto.people.models import Organization, Person  # noqa: F401 (forward references)
 
 
-class OrganizationQuerySet(_OrganizationBase):
+class OrganizationQuerySet(models.QuerySet["Organization"]):
     def districts(self) -> OrganizationQuerySet:
         return self.filter(kind="school_district")
 
 
-class PersonQuerySet(_PersonBase):
+class PersonQuerySet(models.QuerySet["Person"]):
     def in_directory(self) -> PersonQuerySet:
         return self.filter(directory_opt_in=True)

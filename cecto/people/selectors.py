@@ -1,16 +1,14 @@
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
+from cecto.core.types import AnyUser
 from cecto.people.models import Person
 
 
-def person_for_user(user: AbstractBaseUser | AnonymousUser) -> Person | None:
+def person_for_user(user: AnyUser) -> Person | None:
     """The Person behind a login, or None for a visitor or a login with no profile."""
     if not user.is_authenticated:
         return None
     try:
-        person: Person = user.person  # type: ignore[union-attr]  # reverse one-to-one on User
+        return user.person
     except Person.DoesNotExist:
         return None
-    return person

@@ -59,7 +59,7 @@ class ProgramAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Program]):
 @admin.register(Track)
 class TrackAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Track]):
     list_display = ("name", "program", "audience", "required_contact_minutes", "ceu_policy")
-    list_filter = ("program", "audience", "ceu_policy", "partial_credit")
+    list_filter = (("program", admin.RelatedOnlyFieldListFilter), "audience", "ceu_policy", "partial_credit")
     search_fields = ("name", "slug", "credential_name")
     list_select_related = ("program",)
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model, QuerySet
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from cecto.programs.models import Program
@@ -27,7 +28,21 @@ class ProgramScopedAdminMixin:
         return queryset.filter(**{f"{path}__in": programs})
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
-        # A programme administrator picks only their own programmes in forms.
-        if db_field.related_model is Program and not request.user.is_superuser:
-            kwargs["queryset"] = Program.objects.administered_by(request.user)
+        # A programme administrator picks only their own programmes in forms, and only the rows
+        # of their own programmes (cohorts, tracks) wherever a form points at one.
+        related = db_field.related_model
+        if not request.user.is_superuser:
+            programs = Program.objects.administered_by(request.user)
+            if related is Program:
+                kwargs["queryset"] = programs
+            elif _belongs_to_a_program(related):
+                kwargs["queryset"] = related._default_manager.filter(program__in=programs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]
+
+
+def _belongs_to_a_program(model: Any) -> bool:
+    try:
+        field = model._meta.get_field("program")
+    except FieldDoesNotExist:
+        return False
+    return bool(field.is_relation and field.related_model is Program)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import zoneinfo
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +10,9 @@ from django.db.models import Q
 
 from cecto.core.models import TimeStampedModel
 from cecto.programs.querysets import ProgramQuerySet
+
+if TYPE_CHECKING:
+    from cecto.people.models import Organization, Person
 
 
 def validate_time_zone(value: str) -> None:
@@ -26,17 +30,15 @@ class Program(TimeStampedModel):
     name = models.CharField(max_length=200)
     short_name = models.CharField(max_length=40, help_text="E.g. CeCTO.")
     description = models.TextField(blank=True)
-    time_zone = models.CharField(
-        max_length=64, default="America/New_York", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
     is_public = models.BooleanField(default=True, help_text="Shown on the public programme pages.")
     eligibility_summary = models.CharField(
         max_length=300, blank=True, help_text="Who may apply, in one sentence for the public page."
     )
-    partners = models.ManyToManyField(
+    partners: models.ManyToManyField[Organization, ProgramPartner] = models.ManyToManyField(
         "people.Organization", through="ProgramPartner", related_name="partner_programs"
     )
-    administrators = models.ManyToManyField(
+    administrators: models.ManyToManyField[Person, ProgramAdministrator] = models.ManyToManyField(
         "people.Person", through="ProgramAdministrator", related_name="administered_programs"
     )
 
@@ -60,9 +62,7 @@ class ProgramPartner(models.Model):
     class Meta:
         ordering = ("position", "id")
         constraints = (
-            models.UniqueConstraint(
-                fields=("program", "organization"), name="program_partner_unique"
-            ),
+            models.UniqueConstraint(fields=("program", "organization"), name="program_partner_unique"),
         )
 
     def __str__(self) -> str:
@@ -190,6 +190,8 @@ class Track(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(partial_credit="threshold")
                 | Q(
+                    # NULL must fail too: a CHECK passes when its condition is unknown.
+                    partial_credit_threshold_percent__isnull=False,
                     partial_credit_threshold_percent__gte=1,
                     partial_credit_threshold_percent__lte=100,
                 ),
@@ -208,9 +210,7 @@ class Track(TimeStampedModel):
         if self.partial_credit == self.PartialCredit.THRESHOLD and not (
             self.partial_credit_threshold_percent and 1 <= self.partial_credit_threshold_percent <= 100
         ):
-            raise ValidationError(
-                {"partial_credit_threshold_percent": "Give a share from 1 to 100 percent."}
-            )
+            raise ValidationError({"partial_credit_threshold_percent": "Give a share from 1 to 100 percent."})
 
 
 class Topic(models.Model):

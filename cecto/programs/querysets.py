@@ -2,24 +2,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
+from cecto.core.types import AnyUser
+
 if TYPE_CHECKING:
-    from cecto.programs.models import Program
-
-    _ProgramBase = models.QuerySet[Program]
-else:
-    _ProgramBase = models.QuerySet
+    from cecto.programs.models import Program  # noqa: F401 (forward reference)
 
 
-class ProgramQuerySet(_ProgramBase):
+class ProgramQuerySet(models.QuerySet["Program"]):
     def public(self) -> ProgramQuerySet:
         return self.filter(is_public=True)
 
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> ProgramQuerySet:
+    def visible_to(self, user: AnyUser) -> ProgramQuerySet:
         """Public programmes, plus the ones this user administers."""
-        if user.is_superuser:  # type: ignore[union-attr]  # both user kinds have it
+        if user.is_superuser:
             return self.all()
         if not user.is_authenticated:
             return self.public()
@@ -27,9 +24,9 @@ class ProgramQuerySet(_ProgramBase):
             models.Q(is_public=True) | models.Q(administrator_roles__person__user=user)
         ).distinct()
 
-    def administered_by(self, user: AbstractBaseUser | AnonymousUser) -> ProgramQuerySet:
+    def administered_by(self, user: AnyUser) -> ProgramQuerySet:
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:  # type: ignore[union-attr]
+        if user.is_superuser:
             return self.all()
         return self.filter(administrator_roles__person__user=user)

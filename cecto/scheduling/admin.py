@@ -4,8 +4,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from cecto.programs.admin_scope import ProgramScopedAdminMixin
 from cecto.core.errors import DomainError
+from cecto.programs.admin_scope import ProgramScopedAdminMixin
 from cecto.scheduling.models import (
     Cohort,
     CohortInstructor,
@@ -25,7 +25,7 @@ class CohortInstructorInline(admin.TabularInline[CohortInstructor, Cohort]):
 @admin.register(Cohort)
 class CohortAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Cohort]):
     list_display = ("name", "program", "starts_on", "ends_on", "status", "capacity")
-    list_filter = ("program", "status")
+    list_filter = (("program", admin.RelatedOnlyFieldListFilter), "status")
     search_fields = ("name", "slug")
     date_hierarchy = "starts_on"
     prepopulated_fields = {"slug": ("name",)}
@@ -51,7 +51,10 @@ class EnrollmentAdminForm(forms.ModelForm[Enrollment]):
         help_text="Only to admit someone the programme's eligibility rules exclude: say why.",
     )
     initial_status = forms.ChoiceField(
-        choices=[(s.value, s.label) for s in (Enrollment.Status.APPLIED, Enrollment.Status.ADMITTED, Enrollment.Status.ACTIVE)],
+        choices=[
+            (s.value, s.label)
+            for s in (Enrollment.Status.APPLIED, Enrollment.Status.ADMITTED, Enrollment.Status.ACTIVE)
+        ],
         initial=Enrollment.Status.APPLIED,
     )
 
@@ -60,7 +63,7 @@ class EnrollmentAdminForm(forms.ModelForm[Enrollment]):
         fields = ("person", "cohort", "track", "enrolled_on")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if self.instance.pk is None and not self.errors:
             try:
                 enrollment_check(
@@ -79,7 +82,12 @@ class EnrollmentAdminForm(forms.ModelForm[Enrollment]):
 class EnrollmentAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Enrollment]):
     program_path = "cohort__program"
     list_display = ("person", "cohort", "track", "status", "enrolled_on")
-    list_filter = ("cohort__program", "cohort", "track", "status")
+    list_filter = (
+        ("cohort__program", admin.RelatedOnlyFieldListFilter),
+        ("cohort", admin.RelatedOnlyFieldListFilter),
+        ("track", admin.RelatedOnlyFieldListFilter),
+        "status",
+    )
     search_fields = ("person__full_name", "person__email", "person__organization__name")
     autocomplete_fields = ("person",)
     list_select_related = ("person", "cohort", "track")
@@ -120,7 +128,13 @@ class EnrollmentAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Enrollment]):
 class SessionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Session]):
     program_path = "cohort__program"
     list_display = ("title", "cohort", "mode", "starts_at", "contact_minutes", "track", "is_required")
-    list_filter = ("cohort__program", "cohort", "mode", "status", "is_required")
+    list_filter = (
+        ("cohort__program", admin.RelatedOnlyFieldListFilter),
+        ("cohort", admin.RelatedOnlyFieldListFilter),
+        "mode",
+        "status",
+        "is_required",
+    )
     search_fields = ("title", "location")
     date_hierarchy = "starts_at"
     autocomplete_fields = ("instructors",)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,6 +13,10 @@ from django.utils import timezone
 from cecto.core.models import TimeStampedModel
 from cecto.programs.models import validate_time_zone
 from cecto.scheduling.querysets import CohortQuerySet, EnrollmentQuerySet, SessionQuerySet
+
+if TYPE_CHECKING:
+    from cecto.people.models import Person
+    from cecto.programs.models import Topic
 
 
 class Cohort(TimeStampedModel):
@@ -34,7 +39,7 @@ class Cohort(TimeStampedModel):
         null=True, blank=True, help_text="Most active enrollments; empty for no limit."
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PLANNED)
-    instructors = models.ManyToManyField(
+    instructors: models.ManyToManyField[Person, CohortInstructor] = models.ManyToManyField(
         "people.Person", through="CohortInstructor", related_name="taught_cohorts"
     )
 
@@ -43,9 +48,7 @@ class Cohort(TimeStampedModel):
     class Meta:
         ordering = ("-starts_on", "name")
         constraints = (
-            models.CheckConstraint(
-                condition=Q(ends_on__gte=F("starts_on")), name="cohort_ends_after_start"
-            ),
+            models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="cohort_ends_after_start"),
         )
 
     def __str__(self) -> str:
@@ -66,9 +69,7 @@ class CohortInstructor(models.Model):
     )
 
     class Meta:
-        constraints = (
-            models.UniqueConstraint(fields=("cohort", "person"), name="cohort_instructor_unique"),
-        )
+        constraints = (models.UniqueConstraint(fields=("cohort", "person"), name="cohort_instructor_unique"),)
 
     def __str__(self) -> str:
         return f"{self.person} teaches {self.cohort}"
@@ -117,9 +118,7 @@ class Enrollment(TimeStampedModel):
 class EnrollmentStatusChange(models.Model):
     """The history of an enrollment's status: append-only."""
 
-    enrollment = models.ForeignKey(
-        Enrollment, on_delete=models.CASCADE, related_name="status_changes"
-    )
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=16, choices=Enrollment.Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Enrollment.Status.choices)
     at = models.DateTimeField()
@@ -155,9 +154,7 @@ class Session(TimeStampedModel):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     starts_at = models.DateTimeField(help_text="For self-paced modules: when the module opens.")
     ends_at = models.DateTimeField(help_text="For self-paced modules: when it closes.")
-    time_zone = models.CharField(
-        max_length=64, default="America/New_York", validators=[validate_time_zone]
-    )
+    time_zone = models.CharField(max_length=64, default="America/New_York", validators=[validate_time_zone])
     contact_minutes = models.PositiveIntegerField(
         help_text="Instruction time credited for full attendance (breaks and meals excluded)."
     )
@@ -174,20 +171,20 @@ class Session(TimeStampedModel):
     )
     location = models.CharField(max_length=300, blank=True)
     meeting_url = models.URLField(blank=True)
-    instructors = models.ManyToManyField("people.Person", blank=True, related_name="taught_sessions")
-    topics = models.ManyToManyField("programs.Topic", blank=True, related_name="sessions")
+    instructors: models.ManyToManyField[Person, Any] = models.ManyToManyField(
+        "people.Person", blank=True, related_name="taught_sessions"
+    )
+    topics: models.ManyToManyField[Topic, Any] = models.ManyToManyField(
+        "programs.Topic", blank=True, related_name="sessions"
+    )
 
     objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ("starts_at", "id")
         constraints = (
-            models.CheckConstraint(
-                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
-            ),
-            models.CheckConstraint(
-                condition=Q(contact_minutes__gt=0), name="session_has_contact_minutes"
-            ),
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+            models.CheckConstraint(condition=Q(contact_minutes__gt=0), name="session_has_contact_minutes"),
         )
         indexes = (models.Index(fields=("cohort", "starts_at")),)
 
@@ -220,7 +217,7 @@ class Session(TimeStampedModel):
             errors["location"] = "An in-person session needs a location."
         if self.mode == self.Mode.ONLINE_LIVE and not self.meeting_url:
             errors["meeting_url"] = "A live online session needs a meeting URL."
-        if self.track_id and self.cohort_id and self.track.program_id != self.cohort.program_id:
+        if self.track is not None and self.cohort_id and self.track.program_id != self.cohort.program_id:
             errors["track"] = "The track belongs to another programme."
         if errors:
             raise ValidationError(errors)

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from cecto.core.types import AnyUser as User
 from cecto.scheduling.models import Cohort, Enrollment
-
-User = AbstractBaseUser | AnonymousUser
 
 
 def get_cohort_for(user: User, slug: str, *, write: bool = False) -> Cohort:

@@ -5,20 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from cecto.core.types import AnyUser as User
+
 if TYPE_CHECKING:
-    from cecto.scheduling.models import Cohort, Enrollment, Session
-
-    _CohortBase = models.QuerySet[Cohort]
-    _EnrollmentBase = models.QuerySet[Enrollment]
-    _SessionBase = models.QuerySet[Session]
-else:
-    _CohortBase = _EnrollmentBase = _SessionBase = models.QuerySet
-
-User = AbstractBaseUser | AnonymousUser
+    from cecto.scheduling.models import Cohort, Enrollment, Session  # noqa: F401 (forward references)
 
 # Statuses of an enrollment that make someone a member of the class (an applicant is not yet).
 MEMBER_STATUSES = ("admitted", "active", "completed", "certified")
@@ -27,10 +20,10 @@ CURRENT_STATUSES = ("admitted", "active", "completed", "certified")
 
 
 def _is_superuser(user: User) -> bool:
-    return bool(getattr(user, "is_superuser", False))
+    return user.is_superuser
 
 
-class CohortQuerySet(_CohortBase):
+class CohortQuerySet(models.QuerySet["Cohort"]):
     def administered_by(self, user: User) -> CohortQuerySet:
         if not user.is_authenticated:
             return self.none()
@@ -46,9 +39,7 @@ class CohortQuerySet(_CohortBase):
     def attended_by(self, user: User) -> CohortQuerySet:
         if not user.is_authenticated:
             return self.none()
-        return self.filter(
-            enrollments__person__user=user, enrollments__status__in=MEMBER_STATUSES
-        )
+        return self.filter(enrollments__person__user=user, enrollments__status__in=MEMBER_STATUSES)
 
     def visible_to(self, user: User) -> CohortQuerySet:
         """Cohorts whose page and roster this user may open."""
@@ -64,7 +55,7 @@ class CohortQuerySet(_CohortBase):
         )
 
 
-class EnrollmentQuerySet(_EnrollmentBase):
+class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
     def current(self) -> EnrollmentQuerySet:
         return self.filter(status__in=CURRENT_STATUSES)
 
@@ -104,7 +95,7 @@ class EnrollmentQuerySet(_EnrollmentBase):
         )
 
 
-class SessionQuerySet(_SessionBase):
+class SessionQuerySet(models.QuerySet["Session"]):
     def scheduled(self) -> SessionQuerySet:
         return self.filter(status="scheduled")
 
@@ -115,3 +106,20 @@ class SessionQuerySet(_SessionBase):
         from cecto.scheduling.models import Cohort
 
         return self.filter(cohort__in=Cohort.objects.visible_to(user))
+
+    def on_calendar_of(self, user: User) -> SessionQuerySet:
+        """The sessions this user takes part in: as a member, only their own track's and the
+        joint ones; as an instructor or administrator, every session of the cohort."""
+        if not user.is_authenticated:
+            return self.none()
+        from cecto.scheduling.models import Cohort, Enrollment
+
+        membership = Enrollment.objects.filter(
+            person__user=user, status__in=MEMBER_STATUSES, cohort_id=OuterRef("cohort_id")
+        )
+        return self.filter(
+            (Q(track__isnull=True) & Exists(membership))
+            | Exists(membership.filter(track_id=OuterRef("track_id")))
+            | Q(cohort__in=Cohort.objects.taught_by(user).values("pk"))
+            | Q(cohort__in=Cohort.objects.administered_by(user).values("pk"))
+        )

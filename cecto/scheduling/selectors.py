@@ -16,12 +16,18 @@ from cecto.scheduling.querysets import CURRENT_STATUSES
 FINISHED_STATUSES = ("completed", "certified")
 
 
-def roster_for(*, cohort: Cohort) -> QuerySet[Enrollment]:
-    """Every enrollment of the cohort with what a roster shows, in a fixed number of queries."""
-    return (
-        cohort.enrollments.select_related("person__organization", "track")
-        .order_by("track__position", "person__full_name")
+def roster_for(*, cohort: Cohort, members_only: bool = False) -> QuerySet[Enrollment]:
+    """The cohort's enrollments with what a roster shows, in one query.
+
+    Staff see everyone, applicants and withdrawals included; `members_only` keeps the current
+    members, which is what classmates see.
+    """
+    enrollments = cohort.enrollments.select_related("person__organization", "track").order_by(
+        "track__position", "person__full_name"
     )
+    if members_only:
+        enrollments = enrollments.filter(status__in=CURRENT_STATUSES)
+    return enrollments
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,8 @@ def district_teams_for(*, cohort: Cohort, district: Organization | None = None) 
     districts: dict[int, Organization] = {}
     for enrollment in enrollments:
         organization = enrollment.person.organization
-        assert organization is not None  # filtered above
+        if organization is None:  # pragma: no cover (the filter above excludes it)
+            continue
         by_district[organization.pk].append(enrollment)
         districts[organization.pk] = organization
     teams = []
@@ -66,7 +73,7 @@ def led_district_teams_for(*, person: Person) -> list[tuple[Cohort, DistrictTeam
     cohorts = Cohort.objects.filter(
         enrollments__person=person, enrollments__status__in=CURRENT_STATUSES
     ).select_related("program")
-    result = []
+    result: list[tuple[Cohort, DistrictTeam]] = []
     for cohort in cohorts:
         result.extend((cohort, team) for team in district_teams_for(cohort=cohort, district=person.district))
     return result

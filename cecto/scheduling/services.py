@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from cecto.core.audit import audit_event_record
 from cecto.core.errors import DomainError
+from cecto.core.types import AnyUser
 from cecto.people.api import Person
 from cecto.programs.api import Track
 from cecto.programs.eligibility import Eligibility
@@ -17,7 +18,7 @@ from cecto.programs.selectors import eligibility_for
 from cecto.scheduling.models import Cohort, Enrollment, EnrollmentStatusChange
 from cecto.scheduling.querysets import CURRENT_STATUSES
 
-Actor = AbstractBaseUser | AnonymousUser | None
+Actor = AnyUser | None
 
 S = Enrollment.Status
 # The lifecycle: which status may follow which. Certified is final here; revoking a credential
@@ -55,7 +56,8 @@ def enrollment_check(
     eligibility = eligibility_for(program=cohort.program, person=person)
     if not eligibility.is_eligible and not eligibility_waiver.strip():
         raise EnrollmentRefused(
-            f"{person} is not eligible: " + " ".join(eligibility.reasons)
+            f"{person} is not eligible: "
+            + " ".join(eligibility.reasons)
             + " Give a waiver reason to admit them anyway."
         )
     if status in CURRENT_STATUSES:
@@ -110,6 +112,8 @@ def enrollment_create(
 def enrollment_status_change(
     *, enrollment: Enrollment, to_status: str, by: Actor, reason: str = ""
 ) -> Enrollment:
+    if to_status not in S.values:
+        raise EnrollmentRefused(f"{to_status!r} is not an enrollment status.")
     # Re-read under a lock: two administrators changing one enrollment must not both win.
     locked = Enrollment.objects.select_for_update().select_related("cohort").get(pk=enrollment.pk)
     if to_status not in TRANSITIONS.get(locked.status, frozenset()):
@@ -140,7 +144,7 @@ def enrollment_status_change(
     return locked
 
 
-def _user(actor: Actor) -> AbstractBaseUser | None:
-    if actor is None or not actor.is_authenticated:
-        return None
-    return actor  # type: ignore[return-value]  # an authenticated user is never AnonymousUser
+def _user(actor: Actor) -> User | None:
+    if isinstance(actor, User) and actor.is_authenticated:
+        return actor
+    return None

@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "administered_cohorts": Cohort.objects.administered_by(request.user)
         .select_related("program")
         .order_by("-starts_on")[:12],
-        "upcoming_sessions": Session.objects.visible_to(request.user)
+        "upcoming_sessions": Session.objects.on_calendar_of(request.user)
         .upcoming(timezone.now())
         .select_related("cohort", "track")[:5],
         "led_teams": led_district_teams_for(person=person) if person else [],
@@ -70,12 +70,13 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for(request.user, slug)
+    show_details = can_see_roster_details(request.user, cohort)
     context = {
         "cohort": cohort,
-        "roster": roster_for(cohort=cohort),
+        "roster": roster_for(cohort=cohort, members_only=not show_details),
         "sessions": cohort.sessions.select_related("track").order_by("starts_at"),
         "district_teams": district_teams_for(cohort=cohort),
-        "show_details": can_see_roster_details(request.user, cohort),
+        "show_details": show_details,
         "can_manage": can_manage_cohort(request.user, cohort),
     }
     return render(request, "web/cohort_detail.html", context)
@@ -85,9 +86,7 @@ def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def enrollment_detail(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
     enrollment = get_enrollment_for(request.user, enrollment_uuid)
     history = enrollment.status_changes.select_related("by")
-    return render(
-        request, "web/enrollment_detail.html", {"enrollment": enrollment, "history": history}
-    )
+    return render(request, "web/enrollment_detail.html", {"enrollment": enrollment, "history": history})
 
 
 @login_required

@@ -16,7 +16,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--bind", default=os.environ.get("BIND", "127.0.0.1:8000"))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
             help="Worker processes (WEB_CONCURRENCY).",
         )
         parser.add_argument("--no-migrate", action="store_true", help="Do not apply migrations first.")
@@ -28,10 +30,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Serving on http://{options['bind']}/ (Ctrl-C stops)")
         self.stdout.flush()
         argv = [
-            sys.executable, "-m", "gunicorn", "config.wsgi:application",
-            "--bind", options["bind"],
-            "--workers", str(options["workers"]),
-            "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--access-logfile",
+            "-",
         ]
         # Replace this process, so signals (Ctrl-C, a supervisor's TERM) reach gunicorn directly.
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 (fixed argv, no shell: exec is the point)

@@ -22,19 +22,25 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if settings.IS_PRODUCTION:
-            raise CommandError("The demo loads fictional people: it refuses to run with CECTO_ENV=production.")
+            raise CommandError(
+                "The demo loads fictional people: it refuses to run with CECTO_ENV=production."
+            )
         call_command("migrate", interactive=False, verbosity=0)
         result = load_demo(today=timezone.localdate())
         self.stdout.write(
-            "Loaded the demo programme." if result.created else "The demo programme is already loaded; nothing changed."
+            "Loaded the demo programme."
+            if result.created
+            else "The demo programme is already loaded; nothing changed."
         )
-        names = dict(User.objects.filter(username__in=[login.username for login in result.logins])
-                     .values_list("username", "person__full_name"))
+        names = dict(
+            User.objects.filter(username__in=[login.username for login in result.logins]).values_list(
+                "username", "person__full_name"
+            )
+        )
         self.stdout.write(f"\nDemo logins (password for each: {DEMO_PASSWORD}):")
         for login in result.logins:
-            self.stdout.write(
-                f"  {login.role:<26} {login.username:<15} {names.get(login.username) or '':<22} {login.what_to_try}"
-            )
+            name = names.get(login.username) or ""
+            self.stdout.write(f"  {login.role:<26} {login.username:<15} {name:<22} {login.what_to_try}")
         host = options["bind"]
         self.stdout.write(f"\nPublic programme page: http://{host}/programs/nc-cecto/")
         self.stdout.write(f"Current class:         http://{host}/cohorts/{result.current_cohort_slug}/\n")
