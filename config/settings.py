@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "cecto.core",
     "cecto.people",
     "cecto.programs",
+    "cecto.ledger",
     "cecto.scheduling",
     "cecto.web",
     "cecto.demo",

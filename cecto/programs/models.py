@@ -181,6 +181,10 @@ class Track(TimeStampedModel):
     partial_credit_threshold_percent = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="With the threshold policy: the share that earns credit."
     )
+    required_session_min_percent = models.PositiveSmallIntegerField(
+        default=75,
+        help_text="Share of a required session someone must attend for it to count as attended.",
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

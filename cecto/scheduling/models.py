@@ -171,6 +171,20 @@ class Session(TimeStampedModel):
     )
     location = models.CharField(max_length=300, blank=True)
     meeting_url = models.URLField(blank=True)
+    series_ref = models.UUIDField(
+        null=True, blank=True, db_index=True, help_text="Sessions created together as one series."
+    )
+    makeup_for = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="makeups",
+        help_text="The session this one makes up for: attending it satisfies that one's requirement.",
+    )
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="Revision number; calendars (iCalendar SEQUENCE) see changes by it."
+    )
     instructors: models.ManyToManyField[Person, Any] = models.ManyToManyField(
         "people.Person", blank=True, related_name="taught_sessions"
     )
@@ -221,3 +235,152 @@ class Session(TimeStampedModel):
             errors["track"] = "The track belongs to another programme."
         if errors:
             raise ValidationError(errors)
+
+
+class AttendanceRecord(TimeStampedModel):
+    """How one enrollment attended one session: one row per pair, whatever recorded it.
+
+    The ledger entry for the session follows this row (scheduling.services.attendance_record),
+    so a change here reverses the old credit and posts the new one: never counted twice.
+
+    .. pii: attendance of a person. Retention: as the enrollment.
+    """
+
+    class Status(models.TextChoices):
+        PRESENT = "present", "Present"
+        LATE = "late", "Late"
+        LEFT_EARLY = "left_early", "Left early"
+        ABSENT = "absent", "Absent"
+        EXCUSED = "excused", "Excused"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="attendance")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    minutes_attended = models.PositiveIntegerField(
+        help_text="Minutes attended within the scheduled time (clipped to the contact minutes)."
+    )
+    source_kind = models.CharField(max_length=16, help_text="A ledger source: roll_call, qr_check_in, …")
+    note = models.CharField(max_length=300, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped on every change: a stale roll-call form is refused, not applied."
+    )
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("enrollment", "session"), name="attendance_once_per_session"),
+        )
+        indexes = (models.Index(fields=("session", "status")),)
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.person} at {self.session}: {self.get_status_display()}"
+
+
+class SelfPacedCompletion(TimeStampedModel):
+    """A participant's claim to have completed a self-paced module, for an instructor to approve."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for approval"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Returned"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.PROTECT, related_name="completions")
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="completions")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = (
+            models.UniqueConstraint(fields=("enrollment", "session"), name="completion_once_per_module"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.person}: {self.session} ({self.get_status_display()})"
+
+
+class AttendanceImport(models.Model):
+    """One imported file (a Zoom or Teams participant report, or our CSV) for one session.
+
+    The file's SHA-256 makes a second import of the same file a no-op.
+    """
+
+    class Kind(models.TextChoices):
+        ZOOM = "zoom", "Zoom participant report"
+        TEAMS = "teams", "Microsoft Teams attendance report"
+        CSV = "csv", "cecto attendance CSV"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="imports")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    file_name = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64)
+    imported_at = models.DateTimeField(auto_now_add=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_matched = models.PositiveIntegerField(default=0)
+    rows_unmatched = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ("-imported_at",)
+        constraints = (
+            models.UniqueConstraint(fields=("session", "sha256"), name="attendance_import_once_per_file"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.file_name} for {self.session}"
+
+
+class UnmatchedParticipant(models.Model):
+    """A meeting-report participant who matched nobody, waiting for an administrator."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for review"
+        RESOLVED = "resolved", "Matched to an enrollment"
+        DISMISSED = "dismissed", "Dismissed (not a participant)"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    attendance_import = models.ForeignKey(
+        AttendanceImport, on_delete=models.CASCADE, related_name="unmatched"
+    )
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="unmatched_participants")
+    name = models.CharField(max_length=200, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+    minutes = models.PositiveIntegerField(help_text="Merged, clipped minutes within the session.")
+    intervals = models.JSONField(default=list, help_text="[[join ISO, leave ISO], …] as merged.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    resolved_enrollment = models.ForeignKey(
+        Enrollment, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("session", "name")
+        indexes = (models.Index(fields=("status", "session")),)
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in a person's iCalendar feed URL; rotating it revokes old subscriptions."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar feed of {self.person}"
