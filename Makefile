@@ -66,6 +66,14 @@ lint: venv ## ruff, mypy, import contracts and the migrations check
 	DJANGO_SETTINGS_MODULE=config.settings CECTO_ENV=production SECRET_KEY=$$(printf 'x%.0s' {1..60})-check ALLOWED_HOSTS=cecto.example \
 	  $(BIN)/cecto check --deploy --fail-level WARNING
 
+.PHONY: bench
+bench: bench-ledger ## Run every benchmark on SQLite and PostgreSQL (figures printed and saved to bench/results/)
+
+.PHONY: bench-ledger
+bench-ledger: venv ## Recompute 150,000 balances over 5,000,000 ledger entries, on both databases
+	$(BIN)/python bench/ledger_recompute.py --database sqlite
+	$(BIN)/python bench/ledger_recompute.py --database postgres
+
 .PHONY: fmt
 fmt: venv ## Format the code and fix what ruff can
 	$(BIN)/ruff format .

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "cecto.programs",
     "cecto.ledger",
     "cecto.scheduling",
+    "cecto.mentoring",
     "cecto.web",
     "cecto.demo",
 ]

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from cecto.demo.names import FIRST_NAMES, LAST_NAMES
+from cecto.ledger.api import HoursEntry, hours_entry_record
 from cecto.people.models import Organization, Person
 from cecto.programs.models import (
     EligibilityRule,
@@ -33,6 +34,7 @@ from cecto.programs.models import (
     Topic,
     Track,
 )
+from cecto.scheduling.attendance import attendance_record
 from cecto.scheduling.models import (
     Cohort,
     CohortInstructor,
@@ -154,6 +156,7 @@ def _build(*, today: date) -> str:
 
     cohort = _current_class(today, program, td_track, supt_track, districts, cpt, names, rng, topics)
     _logins(program, cohort, ncdpi)
+    _attendance(cohort, today, rng)
     return cohort.slug
 
 
@@ -585,6 +588,75 @@ def _sessions(
 
 
 MONDAY, TUESDAY, WEDNESDAY, THURSDAY = range(4)
+
+
+CGCIO_CREDIT = "Credit from UNC's Certified Government CIO programme (CGCIO), confirmed by transcript."
+
+
+def _attendance(cohort: Cohort, today: date, rng: random.Random) -> None:
+    """Roll calls for every session held before `today`, through the same service instructors use,
+    so the ledger, the progress pages and the dashboard show a class mid-year: most people present,
+    some late or leaving early, a few absences (one superintendent missed the September session)."""
+    now = _at(today, 12)
+    instructor = cohort.instructors.get()
+    recorder = instructor.user
+    enrollments = list(cohort.enrollments.select_related("person", "track", "cohort"))
+    past = list(cohort.sessions.filter(ends_at__lt=now).order_by("starts_at"))
+    for session in past:
+        held_on = session.starts_at.astimezone(TIME_ZONE).date()
+        for enrollment in enrollments:
+            if session.track_id not in (None, enrollment.track_id) or held_on < enrollment.enrolled_on:
+                continue
+            if (
+                enrollment.status == Enrollment.Status.WITHDRAWN
+                and held_on > enrollment.enrolled_on + timedelta(days=120)
+            ):
+                continue
+            status, minutes = _attendance_draw(session, enrollment, rng)
+            attendance_record(
+                enrollment=enrollment,
+                session=session,
+                status=status,
+                minutes_attended=minutes,
+                source_kind="self_paced" if session.mode == Session.Mode.ONLINE_SELF_PACED else "roll_call",
+                by=recorder,
+            )
+    # Candidates also study in UNC's Certified Government CIO programme, and credit earned there
+    # counts towards CeCTO: the administrator records it as a manual adjustment with its reason.
+    admin = cohort.program.administrators.get().user
+    for enrollment in enrollments:
+        if (
+            enrollment.track.audience == "technology_director"
+            and enrollment.status == "active"
+            and rng.random() < 0.6
+        ):
+            hours_entry_record(
+                person=enrollment.person,
+                enrollment_ref=enrollment.uuid,
+                minutes=60 * rng.choice((7, 14, 21)),
+                occurred_on=enrollment.cohort.starts_on + timedelta(days=rng.randrange(60, 200)),
+                source_kind=HoursEntry.Source.MANUAL,
+                reason=CGCIO_CREDIT,
+                by=admin,
+            )
+
+
+def _attendance_draw(session: Session, enrollment: Enrollment, rng: random.Random) -> tuple[str, int | None]:
+    superintendent = enrollment.person.district_role == "superintendent"
+    if superintendent and "September joint" in session.title and rng.random() < 0.25:
+        return "absent", None  # about a quarter of superintendents miss a joint session
+    if session.mode == Session.Mode.ONLINE_SELF_PACED:
+        return ("present", None) if rng.random() < 0.93 else ("absent", None)
+    draw = rng.random()
+    if draw < 0.92:
+        return "present", None
+    if draw < 0.96:
+        return "late", session.contact_minutes - rng.choice((15, 30, 45))
+    if draw < 0.98:
+        return "left_early", session.contact_minutes - rng.choice((30, 60))
+    if draw < 0.995:
+        return "absent", None
+    return "excused", None
 
 
 def _nth_weekday(kickoff: date, months_after: int, weekday: int, nth: int) -> date:

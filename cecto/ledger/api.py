@@ -4,13 +4,17 @@ from cecto.ledger.ceu import ceus_for_minutes, hours_for_minutes
 from cecto.ledger.data import HoursBalance, MonthMinutes
 from cecto.ledger.models import HoursEntry
 from cecto.ledger.requirements import (
+    Progress,
     ProgressFacts,
     RequirementResult,
     SessionFact,
     TrackPolicy,
+    credit_for,
     evaluate_progress,
+    session_counts_as_attended,
 )
 from cecto.ledger.selectors import (
+    all_balances,
     balance_for,
     balances_for,
     entries_for,
@@ -30,13 +34,16 @@ __all__ = [
     "HoursEntry",
     "LedgerRefused",
     "MonthMinutes",
+    "Progress",
     "ProgressFacts",
     "RequirementResult",
     "SessionFact",
     "TrackPolicy",
+    "all_balances",
     "balance_for",
     "balances_for",
     "ceus_for_minutes",
+    "credit_for",
     "entries_for",
     "evaluate_progress",
     "hours_entry_record",
@@ -44,6 +51,7 @@ __all__ = [
     "hours_for_minutes",
     "minutes_by_month_for",
     "net_minutes",
+    "session_counts_as_attended",
     "session_credit_set",
     "session_minutes_for",
 ]

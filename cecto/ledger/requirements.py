@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, ROUND_UP, Decimal
 from uuid import UUID
 
 from cecto.ledger.ceu import ceus_for_minutes
@@ -100,9 +100,12 @@ def session_counts_as_attended(policy: TrackPolicy, fact: SessionFact) -> bool:
 def evaluate_progress(policy: TrackPolicy, facts: ProgressFacts) -> Progress:
     hours = _hours_requirement(policy, facts)
     requirements = [hours]
-    required = [s for s in facts.sessions if s.is_required and not s.before_enrollment]
+    # Under the "none" policy no session is required, so none can stop anyone from finishing either.
+    requires_sessions = policy.required_sessions != "none"
+    required = [s for s in facts.sessions if requires_sessions and s.is_required and not s.before_enrollment]
     missed = tuple(
-        s for s in facts.sessions
+        s
+        for s in facts.sessions
         if not s.is_upcoming and not s.before_enrollment and not session_counts_as_attended(policy, s)
     )
     if policy.required_sessions != "none" and required:
@@ -110,8 +113,11 @@ def evaluate_progress(policy: TrackPolicy, facts: ProgressFacts) -> Progress:
     expected = _expected_by_now(policy, facts)
     can_finish = (
         facts.credited_minutes + facts.remaining_scheduled_minutes >= policy.required_minutes
-        and not any(s for s in required if not s.is_upcoming and not session_counts_as_attended(policy, s)
-                    and not s.is_excused)
+        and not any(
+            s
+            for s in required
+            if not s.is_upcoming and not session_counts_as_attended(policy, s) and not s.is_excused
+        )
     )
     return Progress(
         requirements=tuple(requirements),
@@ -130,7 +136,9 @@ def _hours_requirement(policy: TrackPolicy, facts: ProgressFacts) -> Requirement
     detail = (
         "Contact hours met."
         if short == 0
-        else f"{_hours(short)} more contact hours needed ({_hours(current)} of {_hours(target)})."
+        # The shortfall rounds up and the hours done round down: never "0 more needed (240 of 240)".
+        else f"{_hours(short, ROUND_UP)} more contact hours needed "
+        f"({_hours(current, ROUND_DOWN)} of {_hours(target)})."
     )
     return RequirementResult("contact_hours", "Contact hours", short == 0, current, target, detail)
 
@@ -159,6 +167,6 @@ def _expected_by_now(policy: TrackPolicy, facts: ProgressFacts) -> int:
     return policy.required_minutes * elapsed // span
 
 
-def _hours(minutes: int) -> str:
+def _hours(minutes: int, rounding: str | None = None) -> str:
     value = Decimal(minutes) / 60
-    return f"{value.quantize(Decimal('0.1')).normalize():f}"
+    return f"{value.quantize(Decimal('0.1'), rounding=rounding).normalize():f}"

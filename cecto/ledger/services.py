@@ -106,7 +106,7 @@ def session_credit_set(
     Returns the new entry, or None when nothing changed.
     """
     live = list(
-        HoursEntry.objects.select_for_update()
+        HoursEntry.objects.select_for_update(of=("self",))
         .filter(
             enrollment_ref=enrollment_ref,
             session_ref=session_ref,

@@ -50,6 +50,10 @@ class Program(TimeStampedModel):
     def __str__(self) -> str:
         return self.short_name or self.name
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
 
 class ProgramPartner(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="partnerships")

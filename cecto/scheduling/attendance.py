@@ -4,3 +4,155 @@ Every source (roll call, QR check-in, meeting reports, our CSV, self-paced appro
 `attendance_record`, which keeps one AttendanceRecord per enrollment and session and makes the
 ledger credit exactly what the track's partial-credit policy gives for it.
 """
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from cecto.core.audit import audit_event_record
+from cecto.core.errors import DomainError
+from cecto.core.types import AnyUser
+from cecto.ledger.api import TrackPolicy, credit_for, session_credit_set
+from cecto.programs.api import Track
+from cecto.scheduling.models import AttendanceRecord, Enrollment, Session
+
+A = AttendanceRecord.Status
+SOURCES = ("roll_call", "qr_check_in", "meeting_report", "self_paced", "csv_import", "manual")
+
+
+class AttendanceRefused(DomainError):
+    pass
+
+
+class StaleAttendance(AttendanceRefused):
+    """Someone else changed the record since the form was opened: reload, don't overwrite."""
+
+
+def policy_for(track: Track) -> TrackPolicy:
+    return TrackPolicy(
+        required_minutes=track.required_contact_minutes,
+        required_sessions=track.required_sessions,
+        partial_credit=track.partial_credit,
+        threshold_percent=track.partial_credit_threshold_percent,
+        required_session_min_percent=track.required_session_min_percent,
+        awards_ceus=track.ceu_policy != Track.CeuPolicy.NONE,
+    )
+
+
+def attendance_check(
+    *, enrollment: Enrollment, session: Session, status: str, minutes_attended: int | None
+) -> int:
+    """Raise AttendanceRefused when this attendance cannot be recorded; return the minutes to store."""
+    person = enrollment.person
+    if enrollment.cohort_id != session.cohort_id:
+        raise AttendanceRefused(f"{person} is not in the class of {session.title}.")
+    if session.track_id is not None and session.track_id != enrollment.track_id:
+        raise AttendanceRefused(f"{session.title} is for {session.track}, not for {person}'s track.")
+    if session.status == Session.Status.CANCELLED:
+        raise AttendanceRefused(f"{session.title} was cancelled: there is no attendance to take.")
+    if enrollment.status == Enrollment.Status.APPLIED:
+        raise AttendanceRefused(f"{person} has only applied and is not yet in the class.")
+    held_on = timezone.localdate(session.starts_at, session.zone)
+    if held_on < enrollment.enrolled_on:
+        raise AttendanceRefused(
+            f"{person} enrolled on {enrollment.enrolled_on:%b %-d, %Y}, after {session.title} "
+            f"({held_on:%b %-d}); earlier sessions are not theirs to attend."
+        )
+    if status not in A.values:
+        raise AttendanceRefused(f"{status!r} is not an attendance status.")
+    if status in (A.ABSENT, A.EXCUSED):
+        if minutes_attended:
+            raise AttendanceRefused(f"{person} is {A(status).label.lower()}: minutes attended must be 0.")
+        return 0
+    if minutes_attended is None:
+        if status != A.PRESENT:
+            raise AttendanceRefused(f"Give the minutes {person} attended ({A(status).label.lower()}).")
+        return session.contact_minutes
+    if minutes_attended < 0:
+        raise AttendanceRefused("Minutes attended cannot be negative.")
+    if minutes_attended > session.contact_minutes:
+        raise AttendanceRefused(
+            f"{minutes_attended} minutes is more than the session's "
+            f"{session.contact_minutes} contact minutes."
+        )
+    return minutes_attended
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    enrollment: Enrollment,
+    session: Session,
+    status: str,
+    source_kind: str,
+    by: AnyUser | None,
+    minutes_attended: int | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> AttendanceRecord:
+    """Record (or correct) how an enrollment attended a session, and credit the ledger for it.
+
+    `expected_version` is the record's version when the form was shown: if someone changed it
+    since, StaleAttendance is raised instead of silently overwriting their change.
+    """
+    if source_kind not in SOURCES:
+        raise AttendanceRefused(f"{source_kind!r} is not an attendance source.")
+    minutes = attendance_check(
+        enrollment=enrollment, session=session, status=status, minutes_attended=minutes_attended
+    )
+    # Writers for one enrollment take turns: before the first record exists there is no row to
+    # lock, and two first writes (a QR check-in and the roll call) would collide on the unique pair.
+    list(Enrollment.objects.select_for_update().filter(pk=enrollment.pk).order_by().values_list("pk"))
+    record = (
+        AttendanceRecord.objects.select_for_update().filter(enrollment=enrollment, session=session).first()
+    )
+    if expected_version is not None and (record.version if record else 0) != expected_version:
+        changed_by = record.recorded_by if record and record.recorded_by else "someone"
+        raise StaleAttendance(
+            f"{enrollment.person}'s attendance was changed by {changed_by} while you were editing; "
+            "reload to see it."
+        )
+    if record is None:
+        record = AttendanceRecord(enrollment=enrollment, session=session, version=1)
+        previous = None
+    else:
+        if (record.status, record.minutes_attended, record.note) == (status, minutes, note):
+            return record  # the same again: nothing to change, nothing to credit twice
+        previous = {"status": record.status, "minutes": record.minutes_attended}
+        record.version += 1
+    record.status = status
+    record.minutes_attended = minutes
+    record.source_kind = source_kind
+    record.note = note
+    record.recorded_by = by if isinstance(by, User) and by.is_authenticated else None
+    record.save()
+
+    credited = credit_for(
+        policy_for(enrollment.track), contact_minutes=session.contact_minutes, attended_minutes=minutes
+    )
+    session_credit_set(
+        person=enrollment.person,
+        enrollment_ref=enrollment.uuid,
+        session_ref=session.uuid,
+        minutes=credited,
+        occurred_on=timezone.localdate(session.starts_at, session.zone),
+        source_kind=source_kind,
+        source_id=str(record.uuid),
+        by=by,
+        reason=note,
+    )
+    if previous is not None:
+        audit_event_record(
+            actor=by,
+            verb="attendance.corrected",
+            subject_kind="attendance",
+            subject_id=record.uuid,
+            data={
+                **{f"from_{k}": v for k, v in previous.items()},
+                "to_status": status,
+                "to_minutes": minutes,
+            },
+        )
+    return record

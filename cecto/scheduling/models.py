@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+import zoneinfo
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -208,6 +209,10 @@ class Session(TimeStampedModel):
     @property
     def is_joint(self) -> bool:
         return self.track_id is None
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
 
     @property
     def scheduled_minutes(self) -> int:

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from cecto.people.selectors import person_for_user
 from cecto.programs.models import Program
+from cecto.scheduling.dashboard import district_team_progress_for, team_progress_for
 from cecto.scheduling.models import Cohort, Enrollment, Session
 from cecto.scheduling.permissions import (
     can_manage_cohort,
@@ -71,11 +72,13 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for(request.user, slug)
     show_details = can_see_roster_details(request.user, cohort)
+    teams = district_teams_for(cohort=cohort)
     context = {
         "cohort": cohort,
         "roster": roster_for(cohort=cohort, members_only=not show_details),
         "sessions": cohort.sessions.select_related("track").order_by("starts_at"),
-        "district_teams": district_teams_for(cohort=cohort),
+        # Staff see each team member's hours too (a fixed number of queries: team_progress_for).
+        "district_teams": team_progress_for(cohort=cohort, teams=teams) if show_details else teams,
         "show_details": show_details,
         "can_manage": can_manage_cohort(request.user, cohort),
     }
@@ -92,5 +95,5 @@ def enrollment_detail(request: HttpRequest, enrollment_uuid: UUID) -> HttpRespon
 @login_required
 def district_team(request: HttpRequest) -> HttpResponse:
     person = person_for_user(request.user)
-    teams = led_district_teams_for(person=person) if person else []
+    teams = district_team_progress_for(person=person) if person else []
     return render(request, "web/district_team.html", {"teams": teams, "person": person})

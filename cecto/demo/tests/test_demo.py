@@ -19,10 +19,11 @@ from django.core.management.base import CommandError
 from django.db.models import Sum
 
 from cecto.demo.nc_cecto import DEMO_PASSWORD, PROGRAM_SLUG, current_class_dates, load_demo
+from cecto.ledger.models import HoursEntry
 from cecto.people.models import Organization, Person
 from cecto.programs.models import Program, ProgramContact, ProgramPartner, Topic, Track
 from cecto.scheduling.data import ClassNumbers
-from cecto.scheduling.models import Cohort, Enrollment, Session
+from cecto.scheduling.models import AttendanceRecord, Cohort, Enrollment, Session
 from cecto.scheduling.selectors import led_district_teams_for, numbers_by_class_for
 
 TODAY = date(2026, 11, 22)
@@ -341,7 +342,18 @@ def test_it_gives_every_demo_person_a_unique_name_and_address(demo) -> None:
 def test_it_builds_the_same_people_on_every_run(demo) -> None:
     first = list(Person.objects.order_by("email").values_list("full_name", "email", "organization__slug"))
     # Empty the database in an order PROTECT allows, then load again from scratch.
-    for model in (Enrollment, Session, Cohort, ProgramContact, ProgramPartner, Track, Program, Person):
+    for model in (
+        HoursEntry,
+        AttendanceRecord,
+        Enrollment,
+        Session,
+        Cohort,
+        ProgramContact,
+        ProgramPartner,
+        Track,
+        Program,
+        Person,
+    ):
         model._default_manager.all().delete()
     User.objects.all().delete()
     Organization.objects.all().delete()

@@ -1,0 +1,15 @@
+"""Small template helpers for the mentoring pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def get_item(mapping: dict[Any, Any], key: Any) -> Any:
+    """`mapping|get_item:key`: a dictionary's value in a template (None when missing)."""
+    return mapping.get(key)
