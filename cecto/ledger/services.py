@@ -55,7 +55,10 @@ def hours_entry_record(
         reason=reason,
         recorded_by=_user(by),
     )
-    entry.full_clean()
+    # Field validation only: the rules above are the check constraints, and the database enforces
+    # them (and uniqueness) again on insert. Django's Python re-check would cost four queries an
+    # entry, which is most of an import's time (bench/attendance_import.py).
+    entry.full_clean(validate_unique=False, validate_constraints=False)
     entry.save()
     return entry
 

@@ -185,6 +185,10 @@ class Track(TimeStampedModel):
     partial_credit_threshold_percent = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="With the threshold policy: the share that earns credit."
     )
+    mentoring_counts_as_instruction = models.BooleanField(
+        default=False,
+        help_text="Mentoring minutes in the ledger count towards this track's contact hours.",
+    )
     required_session_min_percent = models.PositiveSmallIntegerField(
         default=75,
         help_text="Share of a required session someone must attend for it to count as attended.",

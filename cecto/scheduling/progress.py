@@ -129,7 +129,8 @@ def _one(
     progress = evaluate_progress(
         policy,
         ProgressFacts(
-            credited_minutes=balance.instruction_minutes,
+            credited_minutes=balance.instruction_minutes
+            + (balance.mentoring_minutes if track.mentoring_counts_as_instruction else 0),
             today=today,
             enrolled_on=enrollment.enrolled_on,
             ends_on=ends_on,

@@ -235,7 +235,11 @@ def session_update(*, session: Session, by: Actor, **changes: Any) -> Session:
     if unknown:
         raise SessionRefused(f"A session's {', '.join(unknown)} cannot be changed this way.")
     # Re-read under a lock: two changes at once must both bump the sequence.
-    locked = Session.objects.select_for_update(of=("self",)).select_related("cohort__program", "track").get(pk=session.pk)
+    locked = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("cohort__program", "track")
+        .get(pk=session.pk)
+    )
     if locked.status == Session.Status.CANCELLED:
         raise SessionRefused(f"{locked.title} is cancelled: a cancelled session cannot be changed.")
     changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}

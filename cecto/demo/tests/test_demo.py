@@ -439,12 +439,14 @@ def test_the_command_loads_the_demo_and_prints_the_logins(fixed_today) -> None:
     out = io.StringIO()
     call_command("demo", "--no-serve", stdout=out)
     output = out.getvalue()
-    assert "Loaded the demo programme." in output
+    assert "Loaded the demo programmes." in output
     assert DEMO_PASSWORD in output
-    for username in USERNAMES:
+    for username in (*USERNAMES, "mentoring-admin", "mentor", "mentee"):
         assert re.search(rf"\s{username}\s", output), username
     assert "/cohorts/cecto-2026/" in output
+    assert "/cohorts/cto-mentor-2026/matching/" in output
     assert Program.objects.filter(slug=PROGRAM_SLUG).exists()
+    assert Program.objects.filter(slug="ca-cto-mentor").exists()
 
 
 @pytest.mark.django_db
@@ -455,7 +457,7 @@ def test_the_command_says_nothing_changed_on_a_second_run(fixed_today) -> None:
     call_command("demo", "--no-serve", stdout=out)
     output = out.getvalue()
     assert "already loaded; nothing changed" in output
-    assert "Loaded the demo programme." not in output
+    assert "Loaded the demo programmes." not in output
     assert DEMO_PASSWORD in output
     assert row_counts() == before
 

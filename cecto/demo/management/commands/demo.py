@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from cecto.demo.nc_cecto import DEMO_PASSWORD, load_demo
+from cecto.mentoring.api import load_mentoring_demo
 
 
 class Command(BaseCommand):
@@ -26,23 +27,29 @@ class Command(BaseCommand):
                 "The demo loads fictional people: it refuses to run with CECTO_ENV=production."
             )
         call_command("migrate", interactive=False, verbosity=0)
-        result = load_demo(today=timezone.localdate())
+        today = timezone.localdate()
+        result = load_demo(today=today)
+        mentoring = load_mentoring_demo(today, password=DEMO_PASSWORD)
         self.stdout.write(
-            "Loaded the demo programme."
-            if result.created
-            else "The demo programme is already loaded; nothing changed."
+            "Loaded the demo programmes."
+            if result.created or mentoring.created
+            else "The demo programmes are already loaded; nothing changed."
         )
+        logins = [*result.logins, *mentoring.logins]
         names = dict(
-            User.objects.filter(username__in=[login.username for login in result.logins]).values_list(
+            User.objects.filter(username__in=[login.username for login in logins]).values_list(
                 "username", "person__full_name"
             )
         )
         self.stdout.write(f"\nDemo logins (password for each: {DEMO_PASSWORD}):")
-        for login in result.logins:
+        for login in logins:
             name = names.get(login.username) or ""
-            self.stdout.write(f"  {login.role:<26} {login.username:<15} {name:<22} {login.what_to_try}")
+            self.stdout.write(f"  {login.role:<26} {login.username:<16} {name:<22} {login.what_to_try}")
         host = options["bind"]
         self.stdout.write(f"\nPublic programme page: http://{host}/programs/nc-cecto/")
-        self.stdout.write(f"Current class:         http://{host}/cohorts/{result.current_cohort_slug}/\n")
+        self.stdout.write(f"Current class:         http://{host}/cohorts/{result.current_cohort_slug}/")
+        self.stdout.write(
+            f"Mentoring class:       http://{host}/cohorts/{mentoring.current_cohort_slug}/matching/\n"
+        )
         if not options["no_serve"]:
             call_command("serve", bind=host)
