@@ -23,10 +23,12 @@ from cecto.ledger.selectors import (
 )
 from cecto.ledger.services import (
     LedgerRefused,
+    SessionCredit,
     hours_entry_record,
     hours_entry_reverse,
     net_minutes,
     session_credit_set,
+    session_credits_set_many,
 )
 
 __all__ = [
@@ -37,6 +39,7 @@ __all__ = [
     "Progress",
     "ProgressFacts",
     "RequirementResult",
+    "SessionCredit",
     "SessionFact",
     "TrackPolicy",
     "all_balances",
@@ -53,5 +56,6 @@ __all__ = [
     "net_minutes",
     "session_counts_as_attended",
     "session_credit_set",
+    "session_credits_set_many",
     "session_minutes_for",
 ]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import QuerySet, Sum
 
 from cecto.core.errors import DomainError
 from cecto.core.types import AnyUser
@@ -108,36 +110,119 @@ def session_credit_set(
     the figure it already has writes nothing, which makes every import idempotent.
     Returns the new entry, or None when nothing changed.
     """
-    live = list(
-        HoursEntry.objects.select_for_update(of=("self",))
-        .filter(
-            enrollment_ref=enrollment_ref,
-            session_ref=session_ref,
-            category=HoursEntry.Category.INSTRUCTION,
-            reverses__isnull=True,
-            reversed_by__isnull=True,
-        )
-        .exclude(source_kind=HoursEntry.Source.REVERSAL)
-    )
-    current = sum(entry.minutes for entry in live)
-    if current == minutes and len(live) <= 1:
-        return None
-    why = reason or f"Replaced by a new {HoursEntry.Source(source_kind).label.lower()} figure."
-    for entry in live:
+    live = list(_live_session_entries().filter(enrollment_ref=enrollment_ref, session_ref=session_ref))
+    reverse, new_minutes = _credit_plan(live, minutes)
+    why = reason or _replaced_reason(source_kind)
+    for entry in reverse:
         hours_entry_reverse(entry=entry, reason=why, by=by)
-    if minutes == 0:
+    if new_minutes is None:
         return None
     return hours_entry_record(
         person=person,
         enrollment_ref=enrollment_ref,
         session_ref=session_ref,
-        minutes=minutes,
+        minutes=new_minutes,
         occurred_on=occurred_on,
         source_kind=source_kind,
         source_id=source_id,
         reason=reason,
         by=by,
     )
+
+
+@dataclass(frozen=True)
+class SessionCredit:
+    """What one enrollment should be credited for the session, for session_credits_set_many."""
+
+    person_id: int
+    enrollment_ref: UUID
+    minutes: int
+    source_id: str
+    reason: str = ""
+
+
+@transaction.atomic
+def session_credits_set_many(
+    *,
+    session_ref: UUID,
+    occurred_on: date,
+    source_kind: str,
+    credits: Sequence[SessionCredit],
+    by: AnyUser | None,
+) -> int:
+    """session_credit_set for many enrollments of one session, in three queries whatever their
+    number: the same entries, reversals and reasons, written in bulk. Returns entries written."""
+    if any(credit.minutes < 0 for credit in credits):
+        raise LedgerRefused("Credit cannot be negative: correct an entry by reversing it.")
+    if source_kind in (HoursEntry.Source.REVERSAL, HoursEntry.Source.MANUAL):
+        raise LedgerRefused("Session credits come from attendance, not from reversals or adjustments.")
+    live: dict[UUID, list[HoursEntry]] = {}
+    for entry in _live_session_entries().filter(
+        session_ref=session_ref, enrollment_ref__in=[credit.enrollment_ref for credit in credits]
+    ):
+        live.setdefault(entry.enrollment_ref, []).append(entry)
+    recorder = _user(by)
+    entries: list[HoursEntry] = []
+    for credit in credits:
+        reverse, new_minutes = _credit_plan(live.get(credit.enrollment_ref, []), credit.minutes)
+        why = credit.reason or _replaced_reason(source_kind)
+        entries.extend(
+            HoursEntry(
+                person_id=old.person_id,
+                enrollment_ref=old.enrollment_ref,
+                session_ref=old.session_ref,
+                category=old.category,
+                minutes=-old.minutes,
+                occurred_on=old.occurred_on,
+                source_kind=HoursEntry.Source.REVERSAL,
+                source_id=str(old.uuid),
+                reason=why,
+                reverses=old,
+                recorded_by=recorder,
+            )
+            for old in reverse
+        )
+        if new_minutes is not None:
+            entries.append(
+                HoursEntry(
+                    person_id=credit.person_id,
+                    enrollment_ref=credit.enrollment_ref,
+                    session_ref=session_ref,
+                    minutes=new_minutes,
+                    occurred_on=occurred_on,
+                    source_kind=source_kind,
+                    source_id=credit.source_id,
+                    reason=credit.reason,
+                    recorded_by=recorder,
+                )
+            )
+    HoursEntry.objects.bulk_create(entries, batch_size=1000)
+    return len(entries)
+
+
+def _live_session_entries() -> QuerySet[HoursEntry]:
+    """Instruction entries for sessions that are neither reversals nor reversed, locked."""
+    return (
+        HoursEntry.objects.select_for_update(of=("self",))
+        .filter(
+            category=HoursEntry.Category.INSTRUCTION,
+            reverses__isnull=True,
+            reversed_by__isnull=True,
+        )
+        .exclude(source_kind=HoursEntry.Source.REVERSAL)
+    )
+
+
+def _credit_plan(live: Sequence[HoursEntry], minutes: int) -> tuple[Sequence[HoursEntry], int | None]:
+    """Which live entries to reverse, and the minutes of the new entry (None: no new entry), for
+    the session's credit to become `minutes`. The same figure again changes nothing."""
+    if sum(entry.minutes for entry in live) == minutes and len(live) <= 1:
+        return (), None
+    return live, minutes if minutes > 0 else None
+
+
+def _replaced_reason(source_kind: str) -> str:
+    return f"Replaced by a new {HoursEntry.Source(source_kind).label.lower()} figure."
 
 
 def net_minutes(*, enrollment_ref: UUID, session_ref: UUID) -> int:

@@ -7,14 +7,24 @@ ledger credit exactly what the track's partial-credit policy gives for it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from cecto.core.audit import audit_event_record
 from cecto.core.errors import DomainError
+from cecto.core.models import AuditEvent
 from cecto.core.types import AnyUser
-from cecto.ledger.api import TrackPolicy, credit_for, session_credit_set
+from cecto.ledger.api import (
+    SessionCredit,
+    TrackPolicy,
+    credit_for,
+    session_credit_set,
+    session_credits_set_many,
+)
 from cecto.programs.api import Track
 from cecto.scheduling.models import AttendanceRecord, Enrollment, Session
 
@@ -156,3 +166,129 @@ def attendance_record(
             },
         )
     return record
+
+
+@dataclass(frozen=True)
+class AttendanceChange:
+    """One person's attendance at the session, for attendance_record_many."""
+
+    enrollment: Enrollment
+    status: str
+    minutes_attended: int | None = None
+    note: str = ""
+
+
+class AttendanceRowRefused(AttendanceRefused):
+    """attendance_record_many refused one change; `index` says which."""
+
+    def __init__(self, message: str, *, index: int) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+@transaction.atomic
+def attendance_record_many(
+    *, session: Session, changes: Sequence[AttendanceChange], source_kind: str, by: AnyUser | None
+) -> list[AttendanceRecord]:
+    """attendance_record for many people at one session, set-based (imports of whole reports).
+
+    The same checks, the same one record per person and session, the same ledger credits,
+    reversals and correction audit, but a fixed number of queries whatever the number of changes.
+    A refused change raises AttendanceRowRefused with its index, and nothing is written.
+    """
+    if source_kind not in SOURCES:
+        raise AttendanceRefused(f"{source_kind!r} is not an attendance source.")
+    minutes: list[int] = []
+    for index, change in enumerate(changes):
+        try:
+            minutes.append(
+                attendance_check(
+                    enrollment=change.enrollment,
+                    session=session,
+                    status=change.status,
+                    minutes_attended=change.minutes_attended,
+                )
+            )
+        except AttendanceRefused as error:
+            raise AttendanceRowRefused(str(error), index=index) from error
+    # The same lock as attendance_record takes, for all the enrollments at once, in a fixed order.
+    pks = sorted({change.enrollment.pk for change in changes})
+    list(Enrollment.objects.select_for_update().filter(pk__in=pks).order_by("pk").values_list("pk"))
+    existing = {
+        record.enrollment_id: record
+        for record in AttendanceRecord.objects.select_for_update().filter(session=session, enrollment__in=pks)
+    }
+    recorder = by if isinstance(by, User) and by.is_authenticated else None
+    now = timezone.now()
+    created: list[AttendanceRecord] = []
+    updated: list[AttendanceRecord] = []
+    credits: list[SessionCredit] = []
+    audits: list[AuditEvent] = []
+    results: list[AttendanceRecord] = []
+    for change, minutes_attended in zip(changes, minutes, strict=True):
+        enrollment = change.enrollment
+        record = existing.get(enrollment.pk)
+        if record is not None and (record.status, record.minutes_attended, record.note) == (
+            change.status,
+            minutes_attended,
+            change.note,
+        ):
+            results.append(record)  # the same again: nothing to change, nothing to credit twice
+            continue
+        if record is None:
+            record = AttendanceRecord(enrollment=enrollment, session=session, version=1, created_at=now)
+            existing[enrollment.pk] = record
+            created.append(record)
+        else:
+            audits.append(
+                AuditEvent(
+                    actor=recorder,
+                    verb="attendance.corrected",
+                    subject_kind="attendance",
+                    subject_id=str(record.uuid),
+                    data={
+                        "from_status": record.status,
+                        "from_minutes": record.minutes_attended,
+                        "to_status": change.status,
+                        "to_minutes": minutes_attended,
+                    },
+                )
+            )
+            record.version += 1
+            if record not in created:
+                updated.append(record)
+        record.status = change.status
+        record.minutes_attended = minutes_attended
+        record.source_kind = source_kind
+        record.note = change.note
+        record.recorded_by = recorder
+        record.updated_at = now
+        credits.append(
+            SessionCredit(
+                person_id=enrollment.person_id,
+                enrollment_ref=enrollment.uuid,
+                minutes=credit_for(
+                    policy_for(enrollment.track),
+                    contact_minutes=session.contact_minutes,
+                    attended_minutes=minutes_attended,
+                ),
+                source_id=str(record.uuid),
+                reason=change.note,
+            )
+        )
+        results.append(record)
+    AttendanceRecord.objects.bulk_create(created, batch_size=1000)
+    AttendanceRecord.objects.bulk_update(
+        [record for record in updated if record.pk is not None],
+        ["status", "minutes_attended", "source_kind", "note", "recorded_by", "version", "updated_at"],
+        batch_size=1000,
+    )
+    session_credits_set_many(
+        session_ref=session.uuid,
+        occurred_on=timezone.localdate(session.starts_at, session.zone),
+        source_kind=source_kind,
+        credits=credits,
+        by=by,
+    )
+    AuditEvent.objects.bulk_create(audits, batch_size=1000)
+    return results

@@ -2,7 +2,7 @@
 
 A file is parsed and every person matched before anything is written. The write is one
 transaction: an AttendanceImport row (the SHA-256 of the bytes: the same file for the same
-session a second time changes nothing), one `attendance_record` per person (which posts the
+session a second time changes nothing), `attendance_record_many` for the people (which posts the
 ledger credit), and an UnmatchedParticipant for each meeting-report participant who matched
 nobody, for an administrator to resolve or dismiss.
 """
@@ -22,7 +22,13 @@ from django.utils import timezone
 from cecto.core.audit import audit_event_record
 from cecto.core.errors import DomainError
 from cecto.core.types import AnyUser
-from cecto.scheduling.attendance import attendance_check, attendance_record
+from cecto.scheduling.attendance import (
+    AttendanceChange,
+    AttendanceRowRefused,
+    attendance_check,
+    attendance_record,
+    attendance_record_many,
+)
 from cecto.scheduling.imports.attendance_csv import parse_attendance_csv
 from cecto.scheduling.imports.intervals import Interval, Presence, attendance_status_for, presence_within
 from cecto.scheduling.imports.meeting_reports import (
@@ -47,6 +53,9 @@ from cecto.scheduling.querysets import CURRENT_STATUSES
 MEETING_REPORT = "meeting_report"
 CSV_IMPORT = "csv_import"
 Progress = Callable[[int, int], None]
+
+# Rows applied per set-based call: bounded memory, and a progress update per chunk.
+CHUNK = 1000
 
 
 class UnmatchedRefused(DomainError):
@@ -497,29 +506,38 @@ def _write(
                 rows_matched=total,
                 rows_unmatched=len(plan.queue),
             )
-            for done, item in enumerate(plan.records, start=1):
-                before = existing.get(item.enrollment.pk)
+            # Set-based, in chunks so a long file still moves the progress bar.
+            for offset in range(0, total, CHUNK):
+                chunk = plan.records[offset : offset + CHUNK]
                 try:
-                    record = attendance_record(
-                        enrollment=item.enrollment,
+                    records = attendance_record_many(
                         session=session,
-                        status=item.status,
-                        minutes_attended=item.minutes,
+                        changes=[
+                            AttendanceChange(
+                                enrollment=item.enrollment,
+                                status=item.status,
+                                minutes_attended=item.minutes,
+                                note=item.note,
+                            )
+                            for item in chunk
+                        ],
                         source_kind=source_kind,
-                        note=item.note,
                         by=by,
                     )
-                except DomainError as error:
+                except AttendanceRowRefused as error:
+                    item = chunk[error.index]
                     raise ImportFailed([Problem(file_name, item.line, item.column, str(error))]) from error
-                if before is None:
-                    created += 1
-                elif record.version == before.version:
-                    unchanged += 1
-                else:
-                    changed += 1
-                    notes.append(_correction(file_name, item, before, record))
+                for item, record in zip(chunk, records, strict=True):
+                    before = existing.get(item.enrollment.pk)
+                    if before is None:
+                        created += 1
+                    elif record.version == before.version:
+                        unchanged += 1
+                    else:
+                        changed += 1
+                        notes.append(_correction(file_name, item, before, record))
                 if progress is not None:
-                    progress(done, total)
+                    progress(min(offset + CHUNK, total), total)
             UnmatchedParticipant.objects.bulk_create(
                 UnmatchedParticipant(
                     attendance_import=attendance_import,

@@ -11,7 +11,10 @@ from cecto.core.errors import DomainError
 from cecto.core.models import AuditEvent
 from cecto.core.tests.factories import UserFactory
 from cecto.ledger.api import HoursEntry, balance_for, net_minutes
-from cecto.scheduling.attendance import AttendanceRefused, attendance_record
+from cecto.scheduling.attendance import (
+    AttendanceRowRefused,
+    attendance_record_many,
+)
 from cecto.scheduling.imports import apply
 from cecto.scheduling.imports.apply import (
     UnmatchedRefused,
@@ -343,15 +346,16 @@ def test_a_cancelled_session_takes_no_import(workshop):
 
 
 def test_a_refusal_while_writing_rolls_everything_back(workshop, monkeypatch):
+    monkeypatch.setattr(apply, "CHUNK", 1)  # the first person is written before the second fails
     calls = []
 
-    def refuse_the_second(**kwargs):
-        calls.append(kwargs["enrollment"])
+    def refuse_the_second(*, session, changes, source_kind, by):
+        calls.append(changes)
         if len(calls) == 2:
-            raise AttendanceRefused("The ledger is closed for the night.")
-        return attendance_record(**kwargs)
+            raise AttendanceRowRefused("The ledger is closed for the night.", index=0)
+        return attendance_record_many(session=session, changes=changes, source_kind=source_kind, by=by)
 
-    monkeypatch.setattr(apply, "attendance_record", refuse_the_second)
+    monkeypatch.setattr(apply, "attendance_record_many", refuse_the_second)
 
     with pytest.raises(ImportFailed) as excinfo:
         import_zoom_sample(workshop)
@@ -387,7 +391,8 @@ def test_two_imports_of_one_file_at_once_leave_one(workshop, monkeypatch):
     assert AttendanceImport.objects.count() == 1
 
 
-def test_progress_is_reported_per_person(workshop):
+def test_progress_is_reported_per_chunk(workshop, monkeypatch):
+    monkeypatch.setattr(apply, "CHUNK", 1)
     seen = []
 
     meeting_report_import(
@@ -399,6 +404,20 @@ def test_progress_is_reported_per_person(workshop):
     )
 
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_a_whole_file_is_one_progress_step_within_a_chunk(workshop):
+    seen = []
+
+    meeting_report_import(
+        session=workshop.session,
+        file_name="z.csv",
+        data=sample("zoom_participants_with_summary.csv"),
+        by=None,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+
+    assert seen == [(3, 3)]
 
 
 # --- our CSV -----------------------------------------------------------------------------------

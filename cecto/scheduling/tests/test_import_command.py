@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cecto.cli import main
+from cecto.scheduling.imports import apply
 from cecto.scheduling.models import AttendanceImport, AttendanceRecord
 from cecto.scheduling.tests.import_workshop import DATA, Workshop, make_workshop
 
@@ -162,6 +163,7 @@ def test_a_subcommand_is_required(db):
 
 def test_progress_goes_to_stderr_as_plain_lines_when_piped(workshop, monkeypatch):
     monkeypatch.setattr(import_command.Command, "progress_from", 2)
+    monkeypatch.setattr(apply, "CHUNK", 1)
 
     _, err = run("attendance", CSV, "--session", str(workshop.session.uuid))
 
@@ -174,6 +176,7 @@ def test_progress_goes_to_stderr_as_plain_lines_when_piped(workshop, monkeypatch
 
 def test_progress_is_a_bar_on_a_terminal(workshop, monkeypatch):
     monkeypatch.setattr(import_command.Command, "progress_from", 2)
+    monkeypatch.setattr(apply, "CHUNK", 1)
 
     _, err = run("attendance", CSV, "--session", str(workshop.session.uuid), stderr=Terminal())
 
