@@ -13,7 +13,13 @@ from cecto.scheduling.models import (
     EnrollmentStatusChange,
     Session,
 )
-from cecto.scheduling.services import enrollment_check, enrollment_create
+from cecto.scheduling.services import (
+    SESSION_CHANGEABLE_FIELDS,
+    enrollment_check,
+    enrollment_create,
+    session_check,
+    session_update,
+)
 
 
 class CohortInstructorInline(admin.TabularInline[CohortInstructor, Cohort]):
@@ -124,6 +130,26 @@ class EnrollmentAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Enrollment]):
         obj._state.adding = False
 
 
+class SessionAdminForm(forms.ModelForm[Session]):
+    meeting_url = forms.URLField(required=False, assume_scheme="https", max_length=200)
+
+    class Meta:
+        model = Session
+        fields = (
+            "cohort", "title", "description", "mode", "starts_at", "ends_at", "time_zone",
+            "contact_minutes", "track", "is_required", "location", "meeting_url", "makeup_for",
+            "instructors", "topics",
+        )  # fmt: skip
+
+    def _post_clean(self) -> None:
+        super()._post_clean()  # type: ignore[misc]  # private in the stubs; the instance now has the values
+        if not self.errors and self.instance.cohort_id:
+            try:
+                session_check(self.instance)  # within the cohort's dates, as the services require
+            except DomainError as error:
+                self.add_error(None, str(error))
+
+
 @admin.register(Session)
 class SessionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Session]):
     program_path = "cohort__program"
@@ -140,3 +166,19 @@ class SessionAdmin(ProgramScopedAdminMixin, admin.ModelAdmin[Session]):
     autocomplete_fields = ("instructors",)
     filter_horizontal = ("topics",)
     list_select_related = ("cohort", "track")
+    # Cancelling has its own page (with a reason, kept on every calendar); the sequence and the
+    # series are the services' to set.
+    readonly_fields = ("status", "sequence", "series_ref")
+    form = SessionAdminForm
+
+    def save_model(self, request: HttpRequest, obj: Session, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Edits go through session_update: the iCalendar SEQUENCE is bumped, so subscribed
+        # calendars pick the change up, and the change is audited.
+        changes = {
+            name: form.cleaned_data[name] for name in form.changed_data if name in SESSION_CHANGEABLE_FIELDS
+        }
+        session_update(session=Session.objects.get(pk=obj.pk), by=request.user, **changes)
+        obj.refresh_from_db()
