@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from cecto.ledger.api import MonthMinutes, hours_for_minutes
@@ -15,7 +16,6 @@ BAR = 30
 LEFT = 44  # room for the axis labels
 TOP = 12
 BOTTOM = 40  # room for the month and year labels
-NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000)
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Bar:
     label_x: int
     month_label: str  # "Feb"
     year_label: str  # "2026" under the first bar and every January, else ""
-    hours: Decimal
+    value: Decimal  # in the axis's unit
     description: str  # "Feb 2026: 20.5 hours"
 
 
@@ -62,27 +62,27 @@ class BarChart:
         return self.baseline + 32
 
 
-def _step(top_hours: float) -> int:
-    wanted = top_hours / 4
-    return next((step for step in NICE_STEPS if step >= wanted), NICE_STEPS[-1])
+@dataclass(frozen=True)
+class MonthValue:
+    """One bar: its month, its height in the axis's unit, and what a screen reader says of it."""
+
+    month: date
+    value: Decimal
+    description: str
 
 
-def _format(hours: Decimal) -> str:
-    return f"{hours.normalize():f}"
-
-
-def hours_by_month_chart(months: Sequence[MonthMinutes]) -> BarChart:
-    """A bar per month, the axis in whole hours at a 'nice' step (1, 2, 5, 10, 20, 25, 50 …)."""
-    top_minutes = max((m.minutes for m in months), default=0)
-    step = _step(top_minutes / 60)
-    top = max(step, step * math.ceil(top_minutes / 60 / step))
+def monthly_bar_chart(
+    values: Sequence[MonthValue], *, steps: Sequence[Decimal], tick_label: Callable[[Decimal], str]
+) -> BarChart:
+    """A bar per month, the axis at the first 'nice' step that needs at most four ticks."""
+    top_value = max((max(Decimal(0), v.value) for v in values), default=Decimal(0))
+    step = next((s for s in steps if s * 4 >= top_value), steps[-1])
+    top = max(step, step * math.ceil(top_value / step))
     baseline = TOP + PLOT_HEIGHT
     bars = []
-    for index, month in enumerate(months):
-        minutes = max(0, month.minutes)
-        height = round(minutes / 60 / top * PLOT_HEIGHT)
+    for index, item in enumerate(values):
+        height = round(float(max(Decimal(0), item.value) / top) * PLOT_HEIGHT)
         x = LEFT + index * SLOT + (SLOT - BAR) // 2
-        hours = hours_for_minutes(month.minutes)
         bars.append(
             Bar(
                 x=x,
@@ -90,17 +90,18 @@ def hours_by_month_chart(months: Sequence[MonthMinutes]) -> BarChart:
                 width=BAR,
                 height=height,
                 label_x=x + BAR // 2,
-                month_label=f"{month.month:%b}",
-                year_label=f"{month.month:%Y}" if index == 0 or month.month.month == 1 else "",
-                hours=hours,
-                description=f"{month.month:%b %Y}: {_format(hours)} hour{'' if hours == 1 else 's'}",
+                month_label=f"{item.month:%b}",
+                year_label=f"{item.month:%Y}" if index == 0 or item.month.month == 1 else "",
+                value=item.value,
+                description=item.description,
             )
         )
+    count = int(top / step)
     ticks = tuple(
-        Tick(y=baseline - round(value / top * PLOT_HEIGHT), label=f"{value} h")
-        for value in range(0, top + 1, step)
+        Tick(y=baseline - round(n / count * PLOT_HEIGHT), label=tick_label(step * n))
+        for n in range(count + 1)
     )
-    width = LEFT + SLOT * max(1, len(months)) + 8
+    width = LEFT + SLOT * max(1, len(values)) + 8
     return BarChart(
         width=width,
         height=baseline + BOTTOM,
@@ -110,3 +111,22 @@ def hours_by_month_chart(months: Sequence[MonthMinutes]) -> BarChart:
         bars=tuple(bars),
         ticks=ticks,
     )
+
+
+def format_number(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+HOUR_STEPS = tuple(Decimal(step) for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000))
+
+
+def hours_by_month_chart(months: Sequence[MonthMinutes]) -> BarChart:
+    """Contact hours per month, the axis in whole hours (1, 2, 5, 10, 20, 25, 50 …)."""
+    values = []
+    for month in months:
+        hours = hours_for_minutes(month.minutes)
+        plural = "" if hours == 1 else "s"
+        values.append(
+            MonthValue(month.month, hours, f"{month.month:%b %Y}: {format_number(hours)} hour{plural}")
+        )
+    return monthly_bar_chart(values, steps=HOUR_STEPS, tick_label=lambda value: f"{format_number(value)} h")

@@ -134,7 +134,12 @@ def mentoring_health(request: HttpRequest, slug: str) -> HttpResponse:
     health = mentoring_health_for(
         cohort=cohort, today=timezone.localdate(timezone.now(), cohort.program.zone)
     )
-    context = {"cohort": cohort, "health": health, "chart": meetings_per_match_chart(health.months)}
+    context = {
+        "cohort": cohort,
+        "health": health,
+        "chart": meetings_per_match_chart(health.months),
+        "chart_title": f"Meetings per match by month, {cohort.program} {cohort.name}",
+    }
     return render(request, "web/mentoring_health.html", context)
 
 

@@ -60,7 +60,12 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def enrollment_progress(request: HttpRequest, enrollment_uuid: UUID) -> HttpResponse:
     enrollment = get_enrollment_for(request.user, enrollment_uuid)
     page = progress_page_for(enrollment=enrollment)
-    context = {"enrollment": enrollment, "page": page, "chart": hours_by_month_chart(page.months)}
+    context = {
+        "enrollment": enrollment,
+        "page": page,
+        "chart": hours_by_month_chart(page.months),
+        "chart_title": f"Contact hours by month for {enrollment.person.full_name}",
+    }
     return render(request, "web/enrollment_progress.html", context)
 
 

@@ -26,7 +26,7 @@ def test_it_scales_the_bars_to_a_nice_axis():
     assert [tick.y for tick in chart.ticks] == [baseline, baseline - 53, baseline - 107, TOP]
     assert [bar.height for bar in chart.bars] == [5, 0, 109]
     assert [bar.y + bar.height for bar in chart.bars] == [baseline] * 3
-    assert [bar.hours for bar in chart.bars] == [Decimal("1.00"), Decimal("0.00"), Decimal("20.50")]
+    assert [bar.value for bar in chart.bars] == [Decimal("1.00"), Decimal("0.00"), Decimal("20.50")]
     assert chart.baseline == baseline
     assert chart.height == baseline + BOTTOM
     assert chart.width == LEFT + 3 * SLOT + 8

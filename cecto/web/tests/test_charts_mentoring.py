@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from cecto.mentoring.health import MonthMeetings
-from cecto.web.charts_mentoring import PLOT_HEIGHT, meetings_per_match_chart
+from cecto.web.charts import LEFT, PLOT_HEIGHT, SLOT
+from cecto.web.charts_mentoring import meetings_per_match_chart
 
 
 def test_the_chart_scales_to_a_nice_step_and_describes_every_bar():
@@ -25,7 +26,7 @@ def test_the_chart_scales_to_a_nice_step_and_describes_every_bar():
         "Jan 2026: 1.75 meetings per match (7 meetings, 4 matches); "
         "Feb 2026: 0 meetings per match (0 meetings, 0 matches)."
     )
-    assert chart.width == 40 + 44 * 3 + 8
-    assert meetings_per_match_chart([]).description == "No month yet."
+    assert chart.width == LEFT + SLOT * 3 + 8  # the same geometry as every monthly chart
+    assert meetings_per_match_chart([]).description == "No month to show."
     big = meetings_per_match_chart([MonthMeetings(dt.date(2026, 1, 1), 90, 2)])
     assert big.ticks[-1].label == "50"
