@@ -2,6 +2,7 @@ from django.urls import path
 
 from cecto.web import views, views_attendance, views_calendar, views_imports, views_progress
 from cecto.web import views_mentoring as mentoring
+from cecto.web import views_sessions as sessions
 
 app_name = "web"
 urlpatterns = [
@@ -10,6 +11,12 @@ urlpatterns = [
     path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
     path("cohorts/<slug:slug>/", views.cohort_detail, name="cohort-detail"),
     path("cohorts/<slug:slug>/calendar/", views_calendar.cohort_calendar, name="cohort-calendar"),
+    path(
+        "cohorts/<slug:slug>/sessions/new-series/",
+        sessions.session_series_create_view,
+        name="session-series-create",
+    ),
+    path("sessions/<uuid:session_uuid>/cancel/", sessions.session_cancel_view, name="session-cancel"),
     path(
         "cohorts/<slug:slug>/calendar.ics", views_calendar.cohort_calendar_feed, name="cohort-calendar-feed"
     ),

@@ -19,7 +19,8 @@ from cecto.scheduling.calendars import (
     person_calendar_months_for,
 )
 from cecto.scheduling.ical import cohort_calendar_ics, person_calendar_ics
-from cecto.scheduling.permissions import get_cohort_for
+from cecto.scheduling.models import AttendanceRecord, Cohort
+from cecto.scheduling.permissions import can_manage_cohort, get_cohort_for
 from cecto.scheduling.services import calendar_feed_token_get_or_create, calendar_feed_token_rotate
 
 
@@ -34,8 +35,20 @@ def _ics_response(body: bytes, *, filename: str) -> HttpResponse:
 def cohort_calendar(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for(request.user, slug)
     sessions = list(calendar_sessions_of_cohort(cohort=cohort))
-    context = {"cohort": cohort, "months": calendar_months_for(sessions=sessions), "count": len(sessions)}
+    can_manage = can_manage_cohort(request.user, cohort)
+    context = {
+        "cohort": cohort,
+        "months": calendar_months_for(sessions=sessions),
+        "count": len(sessions),
+        "can_manage": can_manage,
+        # The sessions that took place (attendance recorded) cannot be cancelled: one query.
+        "attended_ids": _attended_session_ids(cohort) if can_manage else set(),
+    }
     return render(request, "web/calendar_cohort.html", context)
+
+
+def _attended_session_ids(cohort: Cohort) -> set[int]:
+    return set(AttendanceRecord.objects.filter(session__cohort=cohort).values_list("session_id", flat=True))
 
 
 @login_required
