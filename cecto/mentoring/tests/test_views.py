@@ -429,3 +429,14 @@ def test_nobody_fills_in_someone_elses_intake_and_mentors_have_none(client, scen
     scene.settings.delete()
     client.force_login(scene.mentee_user)
     assert client.get(url).status_code == 404
+
+
+def test_the_board_says_when_the_matching_ran_in_the_programmes_time_zone(client, scene):
+    scene.cohort.program.time_zone = "America/Los_Angeles"
+    scene.cohort.program.save()
+    client.force_login(scene.cast.admin)
+    client.post(reverse("web:matching-run", args=[scene.cohort.slug]))
+
+    page = html(client.get(board_url(scene)))
+
+    assert "Run on Apr 20, 2026, 9:00 a.m. PDT" in page  # 16:00 UTC, seen from California
