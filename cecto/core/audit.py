@@ -2,10 +2,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import User
-
 from cecto.core.models import AuditEvent
-from cecto.core.types import AnyUser
+from cecto.core.types import AnyUser, login_of
 
 
 def audit_event_record(
@@ -17,7 +15,7 @@ def audit_event_record(
     data: dict[str, Any] | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor if isinstance(actor, User) and actor.is_authenticated else None,
+        actor=login_of(actor),
         verb=verb,
         subject_kind=subject_kind,
         subject_id=str(subject_id),

@@ -22,6 +22,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.utils.text import slugify
 
+from cecto.core.data import DemoLogin
 from cecto.demo.names import FIRST_NAMES, LAST_NAMES
 from cecto.ledger.api import HoursEntry, hours_entry_record
 from cecto.people.models import Organization, Person
@@ -94,13 +95,6 @@ PAST_CLASSES = (
     ClassPlan("cecto-2014", "Class of 2014", date(2014, 2, 11), date(2014, 11, 12), 10, 9, 8, 6),
     ClassPlan("cecto-2015-16", "Class of 2015-16", date(2015, 8, 18), date(2016, 6, 8), 17, 15, 14, 10),
 )
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    username: str
-    what_to_try: str
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from cecto.ledger.selectors import (
     balances_for,
     entries_for,
     minutes_by_month_for,
+    net_minutes,
     session_minutes_for,
 )
 from cecto.ledger.services import (
@@ -26,7 +27,6 @@ from cecto.ledger.services import (
     SessionCredit,
     hours_entry_record,
     hours_entry_reverse,
-    net_minutes,
     session_credit_set,
     session_credits_set_many,
 )

@@ -99,3 +99,10 @@ def entries_for(enrollment_ref: UUID) -> list[HoursEntry]:
         .select_related("recorded_by")
         .order_by("occurred_on", "recorded_at", "id")
     )
+
+
+def net_minutes(*, enrollment_ref: UUID, session_ref: UUID) -> int:
+    total = HoursEntry.objects.filter(
+        enrollment_ref=enrollment_ref, session_ref=session_ref, category=HoursEntry.Category.INSTRUCTION
+    ).aggregate(total=Sum("minutes"))["total"]
+    return int(total or 0)

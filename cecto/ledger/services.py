@@ -7,22 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 
 from cecto.core.errors import DomainError
-from cecto.core.types import AnyUser
+from cecto.core.types import AnyUser, login_of
 from cecto.ledger.models import HoursEntry
 from cecto.people.api import Person
 
 
 class LedgerRefused(DomainError):
     pass
-
-
-def _user(actor: AnyUser | None) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 @transaction.atomic
@@ -55,7 +50,7 @@ def hours_entry_record(
         source_kind=source_kind,
         source_id=source_id,
         reason=reason,
-        recorded_by=_user(by),
+        recorded_by=login_of(by),
     )
     # Field validation only: the rules above are the check constraints, and the database enforces
     # them (and uniqueness) again on insert. Django's Python re-check would cost four queries an
@@ -86,7 +81,7 @@ def hours_entry_reverse(*, entry: HoursEntry, reason: str, by: AnyUser | None) -
         source_id=str(locked.uuid),
         reason=reason,
         reverses=locked,
-        recorded_by=_user(by),
+        recorded_by=login_of(by),
     )
 
 
@@ -161,7 +156,7 @@ def session_credits_set_many(
         session_ref=session_ref, enrollment_ref__in=[credit.enrollment_ref for credit in credits]
     ):
         live.setdefault(entry.enrollment_ref, []).append(entry)
-    recorder = _user(by)
+    recorder = login_of(by)
     entries: list[HoursEntry] = []
     for credit in credits:
         reverse, new_minutes = _credit_plan(live.get(credit.enrollment_ref, []), credit.minutes)
@@ -223,10 +218,3 @@ def _credit_plan(live: Sequence[HoursEntry], minutes: int) -> tuple[Sequence[Hou
 
 def _replaced_reason(source_kind: str) -> str:
     return f"Replaced by a new {HoursEntry.Source(source_kind).label.lower()} figure."
-
-
-def net_minutes(*, enrollment_ref: UUID, session_ref: UUID) -> int:
-    total = HoursEntry.objects.filter(
-        enrollment_ref=enrollment_ref, session_ref=session_ref, category=HoursEntry.Category.INSTRUCTION
-    ).aggregate(total=Sum("minutes"))["total"]
-    return int(total or 0)

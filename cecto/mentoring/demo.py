@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 from django.db.models import Q
 
+from cecto.core.data import DemoLogin
 from cecto.mentoring.models import Match, MenteeIntake, MentoringSettings, MentorProfile, Strand
 from cecto.mentoring.services import (
     goal_create,
@@ -172,13 +173,6 @@ GOALS = {
         ("Meet each cabinet member", "Write the one-page summary", "Present in open session"),
     ),
 }
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    username: str
-    what_to_try: str
 
 
 @dataclass(frozen=True)

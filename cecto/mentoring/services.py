@@ -8,14 +8,13 @@ from decimal import Decimal
 from uuid import UUID
 
 from django.conf import settings
-from django.contrib.auth.models import User
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from cecto.core.audit import audit_event_record
 from cecto.core.errors import DomainError
-from cecto.core.types import AnyUser
+from cecto.core.types import AnyUser, login_of
 from cecto.ledger.api import HoursEntry, hours_entry_record
 from cecto.mentoring.data import MILLI, STRANDS, MatchingResult, PairScore
 from cecto.mentoring.matching import hard_constraints
@@ -45,10 +44,6 @@ CLOSED_COHORT_STATUSES = (Cohort.Status.COMPLETED, Cohort.Status.CANCELLED)
 
 class MentoringRefused(DomainError):
     pass
-
-
-def _user(actor: Actor) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def _today(cohort: Cohort, today: date | None) -> date:
@@ -94,7 +89,7 @@ def matching_run_create(*, cohort: Cohort, by: Actor) -> MatchingRun:
     )
     run = MatchingRun.objects.create(
         cohort=cohort,
-        created_by=_user(by),
+        created_by=login_of(by),
         rules={
             "min_years_as_cto": data.rules.min_years_as_cto,
             "weights": data.rules.weights.as_dict(),
@@ -194,7 +189,7 @@ def proposal_accept(*, proposal: Proposal, by: Actor, today: date | None = None)
     )
     proposal.status = Proposal.Status.ACCEPTED
     proposal.decided_at = timezone.now()
-    proposal.decided_by = _user(by)
+    proposal.decided_by = login_of(by)
     proposal.save(update_fields=["status", "decided_at", "decided_by"])
     audit_event_record(
         actor=by,
@@ -231,7 +226,7 @@ def pair_pin(
     if pinned_elsewhere >= places:
         raise MentoringRefused(f"{mentor.person} has no place left for another pinned mentee.")
     pin, _ = PinnedPair.objects.update_or_create(
-        cohort=cohort, mentee=intake, defaults={"mentor": mentor, "by": _user(by), "reason": reason}
+        cohort=cohort, mentee=intake, defaults={"mentor": mentor, "by": login_of(by), "reason": reason}
     )
     _audit_pair(by, "mentoring.pair_pinned", cohort, mentor, intake, reason)
     return pin
@@ -254,7 +249,7 @@ def pair_forbid(
         raise MentoringRefused("The mentor and the mentee must belong to this cohort's programme and class.")
     PinnedPair.objects.filter(cohort=cohort, mentor=mentor, mentee=intake).delete()
     forbid, _ = ForbiddenPair.objects.get_or_create(
-        cohort=cohort, mentor=mentor, mentee=intake, defaults={"by": _user(by), "reason": reason}
+        cohort=cohort, mentor=mentor, mentee=intake, defaults={"by": login_of(by), "reason": reason}
     )
     _audit_pair(by, "mentoring.pair_forbidden", cohort, mentor, intake, reason)
     return forbid
@@ -359,7 +354,12 @@ def meeting_log(
     if held_on > _today(match.cohort, today):
         raise MentoringRefused("A meeting cannot be logged before it is held.")
     meeting = MeetingLog(
-        match=match, held_on=held_on, minutes=minutes, strand=strand, notes=notes.strip(), logged_by=_user(by)
+        match=match,
+        held_on=held_on,
+        minutes=minutes,
+        strand=strand,
+        notes=notes.strip(),
+        logged_by=login_of(by),
     )
     meeting.full_clean()
     meeting.save()

@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from cecto.core.audit import audit_event_record
 from cecto.core.errors import DomainError
 from cecto.core.models import AuditEvent
-from cecto.core.types import AnyUser
+from cecto.core.types import AnyUser, login_of
 from cecto.ledger.api import (
     SessionCredit,
     TrackPolicy,
@@ -136,7 +135,7 @@ def attendance_record(
     record.minutes_attended = minutes
     record.source_kind = source_kind
     record.note = note
-    record.recorded_by = by if isinstance(by, User) and by.is_authenticated else None
+    record.recorded_by = login_of(by)
     record.save()
 
     credited = credit_for(
@@ -218,7 +217,7 @@ def attendance_record_many(
         record.enrollment_id: record
         for record in AttendanceRecord.objects.select_for_update().filter(session=session, enrollment__in=pks)
     }
-    recorder = by if isinstance(by, User) and by.is_authenticated else None
+    recorder = login_of(by)
     now = timezone.now()
     created: list[AttendanceRecord] = []
     updated: list[AttendanceRecord] = []

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cecto.core.audit import audit_event_record
 from cecto.core.errors import DomainError
-from cecto.core.types import AnyUser
+from cecto.core.types import AnyUser, login_of
 from cecto.scheduling.attendance import attendance_check, attendance_record
 from cecto.scheduling.models import AttendanceRecord, Cohort, Enrollment, SelfPacedCompletion, Session
 from cecto.scheduling.querysets import CURRENT_STATUSES
@@ -25,10 +24,6 @@ C = SelfPacedCompletion.Status
 
 class CompletionRefused(DomainError):
     pass
-
-
-def _user(actor: AnyUser | None) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None
 
 
 def completion_check(*, enrollment: Enrollment, session: Session, now: datetime) -> None:
@@ -124,7 +119,7 @@ def completion_approve(
     )
     locked.status = C.APPROVED
     locked.decided_at = timezone.now()
-    locked.decided_by = _user(by)
+    locked.decided_by = login_of(by)
     locked.note = note.strip()
     locked.save()
     audit_event_record(
@@ -147,7 +142,7 @@ def completion_return(
     locked = _locked(completion)
     locked.status = C.REJECTED
     locked.decided_at = timezone.now()
-    locked.decided_by = _user(by)
+    locked.decided_by = login_of(by)
     locked.note = note.strip()
     locked.full_clean()
     locked.save()

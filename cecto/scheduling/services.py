@@ -1,21 +1,24 @@
-"""Use cases that change cohorts and enrollments."""
+"""Use cases that change enrollments, sessions and calendar feed tokens."""
 
 from __future__ import annotations
 
-from datetime import date
+import secrets
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from django.contrib.auth.models import User
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from cecto.core.audit import audit_event_record
 from cecto.core.errors import DomainError
-from cecto.core.types import AnyUser
+from cecto.core.types import AnyUser, login_of
 from cecto.people.api import Person
 from cecto.programs.api import Track
 from cecto.programs.eligibility import Eligibility
 from cecto.programs.selectors import eligibility_for
-from cecto.scheduling.models import Cohort, Enrollment, EnrollmentStatusChange
+from cecto.scheduling.models import CalendarFeedToken, Cohort, Enrollment, EnrollmentStatusChange, Session
 from cecto.scheduling.querysets import CURRENT_STATUSES
 
 Actor = AnyUser | None
@@ -96,7 +99,7 @@ def enrollment_create(
     enrollment.save()
     reason = f"Eligibility waived: {eligibility_waiver}" if not eligibility.is_eligible else ""
     EnrollmentStatusChange.objects.create(
-        enrollment=enrollment, from_status="", to_status=status, at=now, by=_user(by), reason=reason
+        enrollment=enrollment, from_status="", to_status=status, at=now, by=login_of(by), reason=reason
     )
     audit_event_record(
         actor=by,
@@ -132,7 +135,12 @@ def enrollment_status_change(
     locked.status_changed_at = now
     locked.save(update_fields=["status", "status_changed_at", "updated_at"])
     EnrollmentStatusChange.objects.create(
-        enrollment=locked, from_status=from_status, to_status=to_status, at=now, by=_user(by), reason=reason
+        enrollment=locked,
+        from_status=from_status,
+        to_status=to_status,
+        at=now,
+        by=login_of(by),
+        reason=reason,
     )
     audit_event_record(
         actor=by,
@@ -144,23 +152,7 @@ def enrollment_status_change(
     return locked
 
 
-def _user(actor: Actor) -> User | None:
-    if isinstance(actor, User) and actor.is_authenticated:
-        return actor
-    return None
-
-
 # --- Sessions: change and cancel (each bumps the iCalendar SEQUENCE); calendar feed tokens -------
-# This section was appended while other sections of the module were being edited; its imports
-# belong with the ones at the top and move there when the module is next tidied.
-import secrets  # noqa: E402
-from datetime import datetime  # noqa: E402
-from typing import Any  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError  # noqa: E402
-
-from cecto.scheduling.models import CalendarFeedToken, Session  # noqa: E402
 
 # What session_update may change; the rest (cohort, series, status, sequence) has its own use case.
 SESSION_CHANGEABLE_FIELDS = frozenset(

@@ -57,13 +57,14 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = Program.objects.visible_to(request.user).filter(slug=slug).first()
     if program is None:
         raise Http404("No such programme.")
+    tracks = list(program.tracks.all())
     context = {
         "program": program,
-        "tracks": program.tracks.all(),
+        "tracks": tracks,
         "partners": program.partnerships.select_related("organization"),
         "contacts": program.contacts.select_related("organization"),
         "numbers": numbers_by_class_for(program=program),
-        "track_names": [track.name for track in program.tracks.all()],
+        "track_names": [track.name for track in tracks],
     }
     return render(request, "web/program_detail.html", context)
 

@@ -18,13 +18,13 @@ from cecto.ledger.selectors import (
     balances_for,
     entries_for,
     minutes_by_month_for,
+    net_minutes,
     session_minutes_for,
 )
 from cecto.ledger.services import (
     LedgerRefused,
     hours_entry_record,
     hours_entry_reverse,
-    net_minutes,
     session_credit_set,
 )
 from cecto.people.tests.factories import PersonFactory, UserFactory

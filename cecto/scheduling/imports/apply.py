@@ -15,13 +15,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cecto.core.audit import audit_event_record
 from cecto.core.errors import DomainError
-from cecto.core.types import AnyUser
+from cecto.core.types import AnyUser, login_of
 from cecto.scheduling.attendance import (
     AttendanceChange,
     AttendanceRowRefused,
@@ -297,7 +296,7 @@ def unmatched_participant_resolve(
         )
     locked.status = UnmatchedParticipant.Status.RESOLVED
     locked.resolved_enrollment = enrollment
-    locked.resolved_by = _user(by)
+    locked.resolved_by = login_of(by)
     locked.resolved_at = timezone.now()
     locked.save(update_fields=["status", "resolved_enrollment", "resolved_by", "resolved_at"])
     audit_event_record(
@@ -322,7 +321,7 @@ def unmatched_participant_dismiss(
     if locked.status != UnmatchedParticipant.Status.PENDING:
         raise UnmatchedRefused(f"{locked} was already {locked.get_status_display().lower()}.")
     locked.status = UnmatchedParticipant.Status.DISMISSED
-    locked.resolved_by = _user(by)
+    locked.resolved_by = login_of(by)
     locked.resolved_at = timezone.now()
     locked.save(update_fields=["status", "resolved_by", "resolved_at"])
     audit_event_record(
@@ -501,7 +500,7 @@ def _write(
                 kind=kind,
                 file_name=file_name[:255],
                 sha256=digest,
-                imported_by=_user(by),
+                imported_by=login_of(by),
                 rows_total=rows_total,
                 rows_matched=total,
                 rows_unmatched=len(plan.queue),
@@ -686,7 +685,3 @@ def _correction(file_name: str, item: _Planned, before: AttendanceRecord, after:
         f"({before.minutes_attended} min, {before.source_kind.replace('_', ' ')}), now "
         f"{after.get_status_display().lower()} ({after.minutes_attended} min).",
     )
-
-
-def _user(actor: AnyUser | None) -> User | None:
-    return actor if isinstance(actor, User) and actor.is_authenticated else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -12,17 +12,6 @@ from django.utils import timezone
 
 from cecto.demo.nc_cecto import DEMO_PASSWORD, load_demo
 from cecto.mentoring.api import load_mentoring_demo
-
-
-class _Login(Protocol):
-    """A demo login as either demo prints it (NC CeCTO's or the mentoring programme's)."""
-
-    @property
-    def role(self) -> str: ...
-    @property
-    def username(self) -> str: ...
-    @property
-    def what_to_try(self) -> str: ...
 
 
 class Command(BaseCommand):
@@ -46,7 +35,7 @@ class Command(BaseCommand):
             if result.created or mentoring.created
             else "The demo programmes are already loaded; nothing changed."
         )
-        logins: list[_Login] = [*result.logins, *mentoring.logins]
+        logins = [*result.logins, *mentoring.logins]
         names = dict(
             User.objects.filter(username__in=[login.username for login in logins]).values_list(
                 "username", "person__full_name"
