@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cecto.credentials.services import forget_cached_documents
 from cecto.people.models import Person
 from cecto.people.tests.factories import AgencyFactory, PersonFactory, UserFactory
 from cecto.programs.tests.factories import ProgramAdministratorFactory, TrackFactory
@@ -21,6 +22,12 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_credential_caches() -> None:
+    # Per-process caches are keyed for one database; every test has its own.
+    forget_cached_documents()
 
 
 @dataclass

@@ -5,6 +5,7 @@ Bad values stop start-up with ImproperlyConfigured naming the variable; nothing 
 
 from __future__ import annotations
 
+import base64
 import os
 from pathlib import Path
 
@@ -56,6 +57,46 @@ if IS_PRODUCTION and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when CECTO_ENV=production.")
 CSRF_TRUSTED_ORIGINS: list[str] = env_list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if IS_PRODUCTION and not os.environ.get("SITE_URL"):
+    # Signed credentials carry this address for ever: never let a default slip into one.
+    raise ImproperlyConfigured(
+        "SITE_URL must be set when CECTO_ENV=production (e.g. https://cecto.example.org)."
+    )
+
+
+def _key_encryption_key() -> str:
+    """The Fernet key that encrypts issuer signing keys at rest (never stored beside them)."""
+    configured = env_secret("CECTO_KEY_ENCRYPTION_KEY")
+    if configured:
+        try:
+            valid = len(base64.urlsafe_b64decode(configured.encode("ascii"))) == 32
+        except (ValueError, UnicodeEncodeError):
+            valid = False
+        if not valid:
+            # Never quote the value: it is the secret.
+            raise ImproperlyConfigured(
+                "CECTO_KEY_ENCRYPTION_KEY is not a Fernet key (32 bytes, url-safe base64): "
+                "make one with `cecto signing_keys new-encryption-key`."
+            )
+        return configured
+    if IS_PRODUCTION:
+        raise ImproperlyConfigured(
+            "CECTO_KEY_ENCRYPTION_KEY (or CECTO_KEY_ENCRYPTION_KEY_FILE) must be set when "
+            "CECTO_ENV=production: make one with `cecto signing_keys new-encryption-key`."
+        )
+    key_file = VAR_DIR / "key_encryption_key"
+    if not key_file.exists():
+        VAR_DIR.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(base64.urlsafe_b64encode(os.urandom(32)).decode("ascii"))
+    return key_file.read_text(encoding="utf-8").strip()
+
+
+# Credentials: the issuer is did:web of SITE_URL's host (document at /.well-known/did.json), or
+# did:key of the active signing key. Older keys stay in the DID document so old credentials verify.
+CECTO_KEY_ENCRYPTION_KEY = _key_encryption_key()
+CECTO_ISSUER_DID_METHOD = env_choice("CECTO_ISSUER_DID_METHOD", choices=("web", "key"), default="web")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -71,7 +112,11 @@ INSTALLED_APPS = [
     "cecto.ledger",
     "cecto.scheduling",
     "cecto.mentoring",
+    "cecto.credentials",
+    "django_tasks",
+    "django_tasks_db",
     "cecto.web",
+    "cecto.api",
     "cecto.demo",
 ]
 
@@ -110,7 +155,15 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT: PostgreSQL compiles a query whose cost estimate is large (the programme report's
+    # per-enrollment ledger sums), which costs ~0.4 s per query here and never pays back on pages.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Background work (bulk issuance) goes through Django's tasks API; the database backend needs no
+# broker. Run the worker with `cecto db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

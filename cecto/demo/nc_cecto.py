@@ -663,9 +663,9 @@ def _nth_weekday(kickoff: date, months_after: int, weekday: int, nth: int) -> da
 def _logins(program: Program, cohort: Cohort, ncdpi: Organization) -> None:
     admins = Group.objects.get_or_create(name="Programme administrators")[0]
     admins.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=("people", "programs", "scheduling")).exclude(
-            codename__startswith="delete_"
-        )
+        Permission.objects.filter(
+            content_type__app_label__in=("people", "programs", "scheduling", "credentials")
+        ).exclude(codename__startswith="delete_")
     )
     admin_user = User.objects.create_user("admin", password=DEMO_PASSWORD, is_staff=True)
     admin_user.groups.add(admins)

@@ -1,7 +1,9 @@
 from django.urls import path
 
-from cecto.web import views, views_attendance, views_calendar, views_imports, views_progress
+from cecto.web import vc_api, views, views_attendance, views_calendar, views_imports, views_progress
+from cecto.web import views_credentials as credentials
 from cecto.web import views_mentoring as mentoring
+from cecto.web import views_reports as reports
 from cecto.web import views_sessions as sessions
 
 app_name = "web"
@@ -9,6 +11,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("programs/", views.program_list, name="program-list"),
     path("programs/<slug:slug>/", views.program_detail, name="program-detail"),
+    path("programs/<slug:slug>/report/", reports.program_report, name="program-report"),
+    path("programs/<slug:slug>/report.csv", reports.program_report_csv, name="program-report-csv"),
     path("cohorts/<slug:slug>/", views.cohort_detail, name="cohort-detail"),
     path("cohorts/<slug:slug>/calendar/", views_calendar.cohort_calendar, name="cohort-calendar"),
     path(
@@ -100,4 +104,32 @@ urlpatterns = [
     path("mentoring/matches/<uuid:match_uuid>/goals/", mentoring.goal_add, name="goal-create"),
     path("mentoring/goals/<uuid:goal_uuid>/", mentoring.goal_change, name="goal-update"),
     path("mentoring/intake/<uuid:enrollment_uuid>/", mentoring.mentee_intake, name="mentee-intake"),
+    # Credentials: public pages first (anyone may open them), then the holder's and the staff's.
+    path("credentials/", credentials.credential_list, name="credential-list"),
+    path("credentials/<uuid:credential_uuid>/", credentials.credential_detail, name="credential-detail"),
+    path("credentials/<uuid:credential_uuid>.json", credentials.credential_json, name="credential-json"),
+    path(
+        "credentials/<uuid:credential_uuid>/certificate.pdf",
+        credentials.credential_certificate,
+        name="credential-certificate",
+    ),
+    path(
+        "credentials/<uuid:credential_uuid>/status/", credentials.credential_status, name="credential-status"
+    ),
+    path("credentials/status/<int:number>/<str:purpose>", vc_api.status_list, name="status-list"),
+    path("verify/", credentials.verify, name="verify"),
+    path("achievements/<uuid:achievement_uuid>/", credentials.achievement_detail, name="achievement-detail"),
+    path("frameworks/cosn/", credentials.framework_detail, name="framework-detail"),
+    path("cohorts/<slug:slug>/graduation/", credentials.graduation, name="graduation"),
+    path("cohorts/<slug:slug>/graduation/issue/", credentials.graduation_issue, name="graduation-issue"),
+    path(
+        "cohorts/<slug:slug>/graduation/runs/<uuid:run_uuid>/",
+        credentials.graduation_run,
+        name="graduation-run",
+    ),
+    path(
+        "cohorts/<slug:slug>/graduation/certificates.pdf",
+        credentials.graduation_certificates,
+        name="graduation-certificates",
+    ),
 ]

@@ -25,6 +25,7 @@ from cecto.scheduling.selectors import (
     numbers_by_class_for,
     roster_for,
 )
+from cecto.web.views_reports import can_see_program_report
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -65,6 +66,7 @@ def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "contacts": program.contacts.select_related("organization"),
         "numbers": numbers_by_class_for(program=program),
         "track_names": [track.name for track in tracks],
+        "can_see_report": can_see_program_report(request.user, program),
     }
     return render(request, "web/program_detail.html", context)
 

@@ -42,6 +42,7 @@ SETTINGS_VARIABLES = (
     "DJANGO_ALLOW_ASYNC_UNSAFE",
 )
 GOOD_SECRET_KEY = "k7#Qz!" * 10  # 60 characters
+GOOD_KEY_ENCRYPTION_KEY = "dGVzdC1rZXktZW5jcnlwdGlvbi1rZXktMzItYnl0ZXM="  # 32 bytes, url-safe base64
 PRINT_SECRET_KEY = "from django.conf import settings; print(settings.SECRET_KEY)"
 
 
@@ -73,6 +74,8 @@ def production(tmp_path: Path, **variables: str) -> dict[str, str]:
         "CECTO_ENV": "production",
         "SECRET_KEY": GOOD_SECRET_KEY,
         "ALLOWED_HOSTS": "cecto.example.org",
+        "SITE_URL": "https://cecto.example.org",
+        "CECTO_KEY_ENCRYPTION_KEY": GOOD_KEY_ENCRYPTION_KEY,
         "DATABASE_URL": f"sqlite:////{str(tmp_path / 'x.sqlite3').lstrip('/')}",
         **variables,
     }
@@ -132,6 +135,33 @@ def test_it_stops_in_production_without_allowed_hosts(tmp_path: Path) -> None:
 def test_it_stops_in_production_with_empty_allowed_hosts(tmp_path: Path) -> None:
     result = run(["check"], tmp_path, **production(tmp_path, ALLOWED_HOSTS=" , "))
     assert_stopped_naming(result, "ALLOWED_HOSTS")
+
+
+@pytest.mark.parametrize("setting", ["SITE_URL", "CECTO_KEY_ENCRYPTION_KEY"])
+def test_it_stops_in_production_without_what_credentials_need(tmp_path: Path, setting: str) -> None:
+    variables = production(tmp_path)
+    del variables[setting]
+    result = run(["check"], tmp_path, **variables)
+    assert_stopped_naming(result, setting)
+    assert not (tmp_path / "var" / "key_encryption_key").exists()
+
+
+def test_it_stops_on_a_malformed_key_encryption_key_without_showing_it(tmp_path: Path) -> None:
+    result = run(
+        ["check"], tmp_path, **production(tmp_path, CECTO_KEY_ENCRYPTION_KEY="not-a-fernet-key-s3cr3t")
+    )
+    assert_stopped_naming(result, "CECTO_KEY_ENCRYPTION_KEY")
+    assert "not-a-fernet-key-s3cr3t" not in result.stderr
+
+
+def test_it_generates_a_private_key_encryption_key_in_development(tmp_path: Path) -> None:
+    result = run(
+        ["shell", "-c", "from django.conf import settings; print(len(settings.CECTO_KEY_ENCRYPTION_KEY))"],
+        tmp_path,
+    )
+    assert printed_key(result) == "44"
+    key_file = tmp_path / "var" / "key_encryption_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
 
 def test_it_stops_on_an_unknown_environment_name(tmp_path: Path) -> None:

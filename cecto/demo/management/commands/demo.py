@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cecto.demo.credentials import load_credentials_demo
 from cecto.demo.nc_cecto import DEMO_PASSWORD, load_demo
 from cecto.mentoring.api import load_mentoring_demo
 
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             if result.created or mentoring.created
             else "The demo programmes are already loaded; nothing changed."
         )
-        logins = [*result.logins, *mentoring.logins]
+        graduates = load_credentials_demo(password=DEMO_PASSWORD)
+        logins = [*result.logins, *graduates, *mentoring.logins]
         names = dict(
             User.objects.filter(username__in=[login.username for login in logins]).values_list(
                 "username", "person__full_name"
