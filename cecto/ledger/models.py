@@ -70,7 +70,12 @@ class HoursEntry(models.Model):
             ),
         )
         indexes = (
-            models.Index(fields=("enrollment_ref", "category")),
+            # Covers the balances (enrollment, category: SUM of minutes) and the per-session credit
+            # (enrollment, instruction, session: SUM of minutes): read from the index alone.
+            models.Index(
+                fields=("enrollment_ref", "category", "session_ref", "minutes"),
+                name="ledger_entry_balance_cover",
+            ),
             models.Index(fields=("enrollment_ref", "session_ref")),
         )
 

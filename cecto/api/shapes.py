@@ -1,0 +1,148 @@
+"""What each list endpoint says about one row: plain dicts, ready for JSON (the OpenAPI schemas in
+`openapi.py` describe the same shapes; a test keeps the two in step)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from cecto.credentials.models import Credential
+from cecto.credentials.services import credential_url
+from cecto.ledger.api import HoursBalance
+from cecto.programs.models import Program, Track
+from cecto.scheduling.models import Cohort, Enrollment, Session
+
+JSON = dict[str, Any]
+
+
+def _url(request: HttpRequest, name: str, *args: object) -> str:
+    return request.build_absolute_uri(reverse(name, args=args))
+
+
+def _number(value: Decimal) -> float:
+    return float(value)
+
+
+def track(item: Track) -> JSON:
+    return {
+        "slug": item.slug,
+        "name": item.name,
+        "audience": item.audience,
+        "required_contact_hours": _number(item.required_contact_hours.quantize(Decimal("0.01"))),
+        "required_sessions": item.required_sessions,
+        "credential_name": item.credential_name,
+        "awards_ceus": item.ceu_policy != Track.CeuPolicy.NONE,
+    }
+
+
+def program(request: HttpRequest, item: Program) -> JSON:
+    return {
+        "slug": item.slug,
+        "name": item.name,
+        "short_name": item.short_name,
+        "description": item.description,
+        "eligibility_summary": item.eligibility_summary,
+        "time_zone": item.time_zone,
+        "tracks": [track(t) for t in item.tracks.all()],
+        "url": _url(request, "web:program-detail", item.slug),
+        "cohorts_url": _url(request, "api:program-cohorts", item.slug),
+    }
+
+
+def cohort(request: HttpRequest, item: Cohort) -> JSON:
+    return {
+        "slug": item.slug,
+        "name": item.name,
+        "program": item.program.slug,
+        "status": item.status,
+        "starts_on": item.starts_on.isoformat(),
+        "ends_on": item.ends_on.isoformat(),
+        "capacity": item.capacity,
+        "url": _url(request, "web:cohort-detail", item.slug),
+        "sessions_url": _url(request, "api:cohort-sessions", item.slug),
+        "enrollments_url": _url(request, "api:cohort-enrollments", item.slug),
+    }
+
+
+def session(item: Session) -> JSON:
+    return {
+        "uuid": str(item.uuid),
+        "title": item.title,
+        "mode": item.mode,
+        "status": item.status,
+        "starts_at": item.starts_at.isoformat(),
+        "ends_at": item.ends_at.isoformat(),
+        "time_zone": item.time_zone,
+        "contact_minutes": item.contact_minutes,
+        "track": item.track.slug if item.track is not None else None,
+        "is_required": item.is_required,
+        "location": item.location,
+        "meeting_url": item.meeting_url,
+    }
+
+
+def hours(balance: HoursBalance, track: Track) -> JSON:
+    """The ledger's sums; CEUs only where the track awards them (as the progress page says)."""
+    awards_ceus = track.ceu_policy != Track.CeuPolicy.NONE
+    return {
+        "instruction_minutes": balance.instruction_minutes,
+        "contact_hours": _number(balance.instruction_hours),
+        "mentoring_minutes": balance.mentoring_minutes,
+        "other_minutes": balance.other_minutes,
+        "ceus": _number(balance.ceus) if awards_ceus else 0.0,
+    }
+
+
+def roster_enrollment(request: HttpRequest, item: Enrollment, balance: HoursBalance) -> JSON:
+    """An enrollment as the class's staff see it: who, on which track, where they stand."""
+    person = item.person
+    return {
+        "uuid": str(item.uuid),
+        "person": {
+            "uuid": str(person.uuid),
+            "full_name": person.full_name,
+            "email": person.email,
+            "organization": person.organization.name if person.organization is not None else None,
+        },
+        "track": item.track.slug,
+        "status": item.status,
+        "enrolled_on": item.enrolled_on.isoformat(),
+        "status_changed_at": item.status_changed_at.isoformat(),
+        "hours": hours(balance, item.track),
+        "url": _url(request, "web:enrollment-progress", item.uuid),
+    }
+
+
+def own_enrollment(request: HttpRequest, item: Enrollment, balance: HoursBalance) -> JSON:
+    """One of the caller's own enrollments, with the class and programme it is in."""
+    return {
+        "uuid": str(item.uuid),
+        "program": {"slug": item.cohort.program.slug, "name": item.cohort.program.name},
+        "cohort": {
+            "slug": item.cohort.slug,
+            "name": item.cohort.name,
+            "starts_on": item.cohort.starts_on.isoformat(),
+            "ends_on": item.cohort.ends_on.isoformat(),
+        },
+        "track": {"slug": item.track.slug, "name": item.track.name},
+        "status": item.status,
+        "enrolled_on": item.enrolled_on.isoformat(),
+        "hours": hours(balance, item.track),
+        "url": _url(request, "web:enrollment-progress", item.uuid),
+    }
+
+
+def credential(item: Credential) -> JSON:
+    return {
+        "uuid": str(item.uuid),
+        "kind": item.kind,
+        "status": item.status,
+        "issued_at": item.issued_at.isoformat(),
+        "valid_until": item.valid_until.isoformat() if item.valid_until is not None else None,
+        "person": {"uuid": str(item.person.uuid), "full_name": item.person.full_name},
+        "achievement": {"name": item.achievement.name} if item.achievement is not None else None,
+        "url": credential_url(item.uuid),  # the public verification page, as in the signed document
+    }
