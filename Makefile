@@ -15,10 +15,21 @@ PYTEST_ARGS ?=
 BENCH_ROWS ?= 1000000
 # `make test-postgres` makes a throw-away database there (trust authentication on loopback).
 PG_URL_BASE ?= postgres://postgres@127.0.0.1:5432
+# `make bench-http`: the generated database it measures (bench/README.md; `cecto generate` makes them),
+# any extra options for bench/http_load.py, and where `make bench-quick` generates its small database.
+DATABASE ?= sqlite
+SCALE ?= national
+BENCH_HTTP_ARGS ?=
+QUICK_DB ?= /tmp/cecto-bench-quick.sqlite3
+# `make generate`: the synthetic dataset's scale and seed (into DATABASE_URL); `make bench-generate`: the
+# scales it times on both databases (national takes minutes: BENCH_GENERATE_SCALES="small state national").
+GENERATE_SCALE ?= small
+SEED ?= 1
+BENCH_GENERATE_SCALES ?= small state
 
 .PHONY: help
 help: ## Show this help
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-15s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(BIN)/cecto: pyproject.toml uv.lock
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -66,10 +77,37 @@ lint: venv ## ruff, mypy, import contracts and the migrations check
 	$(BIN)/lint-imports
 	$(BIN)/cecto makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings CECTO_ENV=production SECRET_KEY=$$(printf 'x%.0s' {1..60})-check ALLOWED_HOSTS=cecto.example \
+	  SITE_URL=https://cecto.example CECTO_KEY_ENCRYPTION_KEY=$$($(BIN)/python -c 'import base64,os;print(base64.urlsafe_b64encode(os.urandom(32)).decode())') \
 	  $(BIN)/cecto check --deploy --fail-level WARNING
 
 .PHONY: bench
-bench: bench-ledger bench-import bench-mentoring ## Run every benchmark on SQLite and PostgreSQL (figures printed and saved to bench/results/)
+bench: bench-ledger bench-import bench-mentoring bench-credentials bench-generate ## Run every benchmark on SQLite and PostgreSQL (figures printed and saved to bench/results/)
+	@status=0; \
+	  $(MAKE) --no-print-directory bench-http DATABASE=sqlite || status=$$?; \
+	  $(MAKE) --no-print-directory bench-http DATABASE=postgres || status=$$?; \
+	  exit $$status
+
+.PHONY: bench-http
+bench-http: venv ## gunicorn under load at concurrency 8: p50/p95, req/s, queries per page; DATABASE=sqlite|postgres SCALE=small|state|national
+	$(BIN)/python bench/http_load.py --database $(DATABASE) --scale $(SCALE) $(BENCH_HTTP_ARGS)
+
+.PHONY: bench-quick
+bench-quick: venv ## Smoke run of bench-http on a freshly generated small SQLite database (fails only on errors)
+	rm -f $(QUICK_DB) $(QUICK_DB)-wal $(QUICK_DB)-shm
+	DATABASE_URL=sqlite:///$(QUICK_DB) $(BIN)/cecto generate --scale small --seed 1 >/dev/null
+	$(BIN)/python bench/http_load.py --database sqlite --scale small --url sqlite:///$(QUICK_DB) \
+	  --requests 100 --seconds 10 --others latest --fail-on errors $(BENCH_HTTP_ARGS)
+
+.PHONY: generate
+generate: venv ## Generate a synthetic dataset into the configured empty database; GENERATE_SCALE=small|state|national SEED=N
+	$(BIN)/cecto generate --scale $(GENERATE_SCALE) --seed $(SEED)
+
+.PHONY: bench-generate
+bench-generate: venv ## Time `cecto generate` (rows/s) on both databases; BENCH_GENERATE_SCALES="small state national"
+	@for scale in $(BENCH_GENERATE_SCALES); do \
+	  $(BIN)/python bench/generate.py --database sqlite --scale $$scale || exit 1; \
+	  $(BIN)/python bench/generate.py --database postgres --scale $$scale || exit 1; \
+	done
 
 .PHONY: bench-ledger
 bench-ledger: venv ## Recompute 150,000 balances over 5,000,000 ledger entries, on both databases
@@ -84,6 +122,10 @@ bench-import: venv ## Import attendance CSV through the real service (rows/s), o
 .PHONY: bench-mentoring
 bench-mentoring: venv ## Match 2,000 mentees with 600 mentors: time, optimal vs greedy score
 	$(BIN)/python bench/mentoring_match.py
+
+.PHONY: bench-credentials
+bench-credentials: venv ## Issue and verify OB 3.0 and CLR 2.0 credentials per core, beside raw Ed25519 sign/verify
+	$(BIN)/python bench/credentials.py
 
 .PHONY: fmt
 fmt: venv ## Format the code and fix what ruff can

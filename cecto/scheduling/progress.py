@@ -48,6 +48,17 @@ def is_required_for(track: Track, session: Session) -> bool:
     return False
 
 
+@dataclass(frozen=True)
+class _Held:
+    """What every enrollment's facts need of one session, worked out once per cohort."""
+
+    session: Session
+    pk: int
+    held_on: date
+    is_upcoming: bool
+    makeups: tuple[tuple[int, int], ...]  # (pk, contact minutes) of its make-up sessions
+
+
 def progress_for_cohort(
     *, cohort: Cohort, enrollments: Sequence[Enrollment], now: datetime | None = None
 ) -> list[EnrollmentProgress]:
@@ -72,10 +83,50 @@ def progress_for_cohort(
     for session in sessions:
         if session.makeup_for_id is not None:
             makeups[session.makeup_for_id].append(session)
-    return [
-        _one(enrollment, sessions, balances[enrollment.uuid], credited, excused, makeups, now, today, ends_on)
-        for enrollment in enrollments
+    # Make-up sessions are counted through the session they make up for.
+    held = [
+        _Held(
+            session=session,
+            pk=session.pk,
+            held_on=timezone.localdate(session.starts_at, session.zone),
+            is_upcoming=session.ends_at > now,
+            makeups=tuple((m.pk, m.contact_minutes) for m in makeups.get(session.pk, ())),
+        )
+        for session in sessions
+        if session.makeup_for_id is None
     ]
+    # Minutes by enrollment, then by session pk: looked up tens of thousands of times below, and an
+    # int hashes far faster than a pair of UUIDs.
+    session_pks = {session.uuid: session.pk for session in sessions}
+    minutes: dict[UUID, dict[int, int]] = defaultdict(dict)
+    for (ref, session_ref), total in credited.items():
+        session_pk = session_pks.get(session_ref)
+        if session_pk is not None:
+            minutes[ref][session_pk] = total
+    by_track: dict[int, list[tuple[_Held, bool]]] = {}
+    facts: dict[tuple[object, ...], SessionFact] = {}
+    result = []
+    for enrollment in enrollments:
+        track = enrollment.track
+        if track.pk not in by_track:
+            by_track[track.pk] = [
+                (item, is_required_for(track, item.session))
+                for item in held
+                if item.session.track_id is None or item.session.track_id == track.pk
+            ]
+        result.append(
+            _one(
+                enrollment,
+                by_track[track.pk],
+                balances[enrollment.uuid],
+                minutes.get(enrollment.uuid, {}),
+                excused,
+                facts,
+                today,
+                ends_on,
+            )
+        )
+    return result
 
 
 def progress_for(enrollment: Enrollment, *, now: datetime | None = None) -> EnrollmentProgress:
@@ -84,48 +135,50 @@ def progress_for(enrollment: Enrollment, *, now: datetime | None = None) -> Enro
 
 def _one(
     enrollment: Enrollment,
-    sessions: list[Session],
+    held: list[tuple[_Held, bool]],
     balance: HoursBalance,
-    credited: dict[tuple[UUID, UUID], int],
+    credited: dict[int, int],
     excused: set[tuple[int, int]],
-    makeups: dict[int, list[Session]],
-    now: datetime,
+    facts_made: dict[tuple[object, ...], SessionFact],
     today: date,
     ends_on: date,
 ) -> EnrollmentProgress:
+    """One enrollment's progress from the cohort's sessions of its track (with whether each is
+    required) and its minutes by session pk. Facts are plain values shared between enrollments:
+    most people of a class attend a session alike, so a fact is made once per distinct (session,
+    minutes, excuse, …)."""
     track = enrollment.track
     policy = policy_for(track)
     facts: list[SessionFact] = []
     remaining = 0
-    for session in sessions:
-        if session.track_id is not None and session.track_id != track.pk:
-            continue
-        if session.makeup_for_id is not None:
-            continue  # counted through the session it makes up for
-        upcoming = session.ends_at > now
-        held_on = timezone.localdate(session.starts_at, session.zone)
-        if upcoming:
+    pk, enrolled_on = enrollment.pk, enrollment.enrolled_on
+    for item, is_required in held:
+        session = item.session
+        if item.is_upcoming:
             remaining += session.contact_minutes
-        minutes = credited.get((enrollment.uuid, session.uuid), 0)
         made_up = any(
-            credited.get((enrollment.uuid, makeup.uuid), 0) * 100
-            >= makeup.contact_minutes * policy.required_session_min_percent
-            for makeup in makeups.get(session.pk, ())
+            credited.get(makeup_pk, 0) * 100 >= makeup_minutes * policy.required_session_min_percent
+            for makeup_pk, makeup_minutes in item.makeups
         )
-        facts.append(
-            SessionFact(
+        minutes = credited.get(item.pk, 0)
+        is_excused = (pk, item.pk) in excused
+        before = item.held_on < enrolled_on
+        key = (item.pk, is_required, minutes, is_excused, made_up, before)
+        fact = facts_made.get(key)
+        if fact is None:
+            fact = facts_made[key] = SessionFact(
                 session_ref=session.uuid,
                 title=session.title,
-                held_on=held_on,
+                held_on=item.held_on,
                 contact_minutes=session.contact_minutes,
                 credited_minutes=minutes,
-                is_required=is_required_for(track, session),
-                is_upcoming=upcoming,
-                is_excused=(enrollment.pk, session.pk) in excused,
+                is_required=is_required,
+                is_upcoming=item.is_upcoming,
+                is_excused=is_excused,
                 made_up=made_up,
-                before_enrollment=held_on < enrollment.enrolled_on,
+                before_enrollment=before,
             )
-        )
+        facts.append(fact)
     progress = evaluate_progress(
         policy,
         ProgressFacts(

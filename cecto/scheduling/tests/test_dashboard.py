@@ -564,7 +564,7 @@ def test_the_progress_page_takes_the_same_queries_for_2_and_for_40_entries(cast,
     with django_assert_num_queries(len(measured.captured_queries)):
         page = progress_page_for(enrollment=many, now=NOW)
     assert len(page.transcript) == 40
-    assert len(measured.captured_queries) == 8
+    assert len(measured.captured_queries) == 7
 
 
 # --- the district team -------------------------------------------------------------------------

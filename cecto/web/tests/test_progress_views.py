@@ -63,6 +63,11 @@ def squeeze(html: str) -> str:
     return re.sub(r"\s+", " ", html)
 
 
+def page_of(response) -> str:
+    """The page as served, but for the log-out form's CSRF token (new on every response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html_of(response))
+
+
 # --- the progress page -------------------------------------------------------------------------
 
 
@@ -266,9 +271,15 @@ def test_the_progress_page_runs_the_same_queries_for_2_and_for_40_entries(
         assert client.get(progress_url(few)).status_code == 200
     with django_assert_num_queries(len(measured.captured_queries)):
         response = client.get(progress_url(many))
+    with django_assert_num_queries(5):  # cached: session, user, person, enrollment, the version
+        client.get(progress_url(few))
+    with django_assert_num_queries(5):
+        cached = client.get(progress_url(many))
 
     assert len(response.context["page"].transcript) == 40
-    assert len(measured.captured_queries) == 12  # session, user, person, enrollment + the page's eight
+    # Not cached yet: session, user, person, enrollment, the page's version + the page's seven
+    assert len(measured.captured_queries) == 12
+    assert page_of(cached) == page_of(response)
 
 
 # --- the transcript CSV: access (its content is in test_exports.py) ----------------------------
@@ -518,12 +529,21 @@ def test_the_dashboard_runs_the_same_queries_for_3_and_for_30_enrollments(
         assert client.get(reverse(name, args=[small.slug]) + "?sort=hours&dir=desc").status_code == 200
     with django_assert_num_queries(len(measured.captured_queries)):
         response = client.get(reverse(name, args=[large.slug]) + "?sort=hours&dir=desc")
+    # Cached (the page, or the rows a download writes): the same queries but the roster and rows'.
+    with django_assert_num_queries(len(measured.captured_queries) - 6):
+        client.get(reverse(name, args=[small.slug]) + "?sort=hours&dir=desc")
+    with django_assert_num_queries(len(measured.captured_queries) - 6):
+        cached = client.get(reverse(name, args=[large.slug]) + "?sort=hours&dir=desc")
 
     assert response.status_code == 200
     if suffix == "dashboard":
-        assert len(response.context["rows"]) == 30
-        # session, user, person (navigation), cohort, can manage, the roster and the rows' five
-        assert len(measured.captured_queries) == 11
+        assert len(response.context["table"].shown) == 30
+        # session, user, person (navigation), cohort, can manage, the version, the roster and
+        # the rows' five
+        assert len(measured.captured_queries) == 12
+        assert page_of(cached) == page_of(response)
+    else:
+        assert cached.content == response.content
 
 
 # --- the district team -------------------------------------------------------------------------
