@@ -932,7 +932,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cecto-bench-http-") as tmp:
         env = server_environment(url, port, Path(tmp) / "var", config)
         os.environ.update(env)
-        os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         import django
 
         django.setup()
@@ -1222,8 +1222,8 @@ def print_report(report: dict[str, Any]) -> None:
             f"{queries:>7} {_fmt(entry.get('errors')):>6} {_fmt(entry.get('other_cpu_cores')):>5}  {result}"
         )
     print(
-        "CPU ms: the server's CPU time per request (with PostgreSQL, plus its backends for this database); "
-        "busy: cores other work on the machine used meanwhile (0 = a quiet machine)."
+        "CPU ms: the server's CPU time per request, plus PostgreSQL's (all of it: other work on the "
+        "same server counts); busy: cores other work on the machine used meanwhile (0 = quiet)."
     )
     for note in report["notes"]:
         print(f"note: {note}")
