@@ -1142,6 +1142,7 @@ def _report(
             "gunicorn_cmd_args": env["GUNICORN_CMD_ARGS"],
             "describe": config.describe(),
             "rss_mb_after_load": server_rss,
+            "settings_module": os.environ.get("DJANGO_SETTINGS_MODULE"),
             "env": {
                 k: ("<generated>" if k in ("SECRET_KEY", "CECTO_KEY_ENCRYPTION_KEY") else v)
                 for k, v in env.items()
@@ -1203,7 +1204,11 @@ def print_report(report: dict[str, Any]) -> None:
         f"Python {m['python']}; load average before {m['load_average_before']}"
     )
     print(f"database  {db['engine']} {db['version']}, {db['size_mb']:,} MB, scale {db['scale']}: {rows}")
-    print(f"server    {report['server_config']['command']}  ({report['server_config']['describe']})")
+    settings_module = report["server_config"].get("settings_module") or "config.settings"
+    print(
+        f"server    {report['server_config']['command']}  ({report['server_config']['describe']})"
+        + ("" if settings_module == "config.settings" else f"  DJANGO_SETTINGS_MODULE={settings_module}")
+    )
     load = report["load"]
     print(
         f"load      concurrency {load['concurrency']}, {load['warmup']} warm-up requests, then "

@@ -11,7 +11,14 @@ from django.core.exceptions import ImproperlyConfigured
 SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 
 
-def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
+def database_from_url(url: str, *, base_dir: Path, conn_max_age: int = 0) -> dict[str, Any]:
+    """Django's DATABASES entry for url.
+
+    conn_max_age keeps a connection open across requests for that many seconds (0: one per
+    request). Opening one costs more than a cached page does (PostgreSQL forks a backend and
+    authenticates; SQLite re-runs its PRAGMAs), so production keeps them; health checks
+    reconnect once a kept connection has gone away (a database restart, a failover).
+    """
     scheme, sep, _ = url.partition("://")
     if not sep or scheme not in SUPPORTED_SCHEMES:
         raise ImproperlyConfigured(
@@ -19,7 +26,7 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             "postgres://USER@HOST:PORT/NAME."
         )
     try:
-        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=0))
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     except ValueError as error:
         raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} is malformed: {error}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
@@ -36,10 +43,9 @@ def database_from_url(url: str, *, base_dir: Path) -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
-    else:
-        if not config.get("NAME"):
-            raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} names no database.")
-        config["CONN_HEALTH_CHECKS"] = True
+    elif not config.get("NAME"):
+        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} names no database.")
+    config["CONN_HEALTH_CHECKS"] = True
     return config
 
 

@@ -150,8 +150,17 @@ TEMPLATES = [
     },
 ]
 
+# Seconds a connection is kept between requests. Production keeps them (each app-server worker
+# holds one: size PostgreSQL's max_connections for workers times servers + task workers, see
+# docs/deployment.md); development does not, because runserver starts a thread per request and a
+# kept connection would outlive it.
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", default=600 if IS_PRODUCTION else 0, minimum=0)
 DATABASES = {
-    "default": database_from_url(env_str("DATABASE_URL", "sqlite:///var/cecto.sqlite3"), base_dir=BASE_DIR)
+    "default": database_from_url(
+        env_str("DATABASE_URL", "sqlite:///var/cecto.sqlite3"),
+        base_dir=BASE_DIR,
+        conn_max_age=DATABASE_CONN_MAX_AGE,
+    )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)

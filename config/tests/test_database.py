@@ -44,9 +44,16 @@ def test_it_parses_a_postgres_url() -> None:
     assert config["PASSWORD"] == PASSWORD
     assert config["HOST"] == "db.internal"
     assert int(config["PORT"]) == 5433
-    assert config["CONN_MAX_AGE"] == 0
+    assert config["CONN_MAX_AGE"] == 0  # unless asked: see the next test
     assert config["CONN_HEALTH_CHECKS"] is True
     assert "OPTIONS" not in config or "init_command" not in config["OPTIONS"]
+
+
+@pytest.mark.parametrize("url", ["postgres://cecto@db.internal/cecto", "sqlite:///var/cecto.sqlite3"])
+def test_it_keeps_connections_for_conn_max_age_with_health_checks(url: str) -> None:
+    config = database_from_url(url, base_dir=BASE_DIR, conn_max_age=600)
+    assert config["CONN_MAX_AGE"] == 600
+    assert config["CONN_HEALTH_CHECKS"] is True
 
 
 @pytest.mark.parametrize("scheme", ["postgresql", "pgsql"])

@@ -21,6 +21,7 @@ SETTINGS_VARIABLES = (
     "CECTO_ENV",
     "CECTO_VAR_DIR",
     "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_CONN_MAX_AGE",
     "DATABASE_URL",
     "DEBUG",
     "DEFAULT_FROM_EMAIL",
@@ -218,3 +219,19 @@ def test_it_passes_the_deployment_checks_with_a_good_production_configuration(tm
     result = run(["check", "--deploy", "--fail-level", "WARNING"], tmp_path, **production(tmp_path))
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+PRINT_CONN_MAX_AGE = "from django.conf import settings; print(settings.DATABASES['default']['CONN_MAX_AGE'])"
+
+
+def test_production_keeps_database_connections_and_development_does_not(tmp_path: Path) -> None:
+    assert printed_key(run(["shell", "-c", PRINT_CONN_MAX_AGE], tmp_path)) == "0"
+    assert printed_key(run(["shell", "-c", PRINT_CONN_MAX_AGE], tmp_path, **production(tmp_path))) == "600"
+    chosen = production(tmp_path, DATABASE_CONN_MAX_AGE="30")
+    assert printed_key(run(["shell", "-c", PRINT_CONN_MAX_AGE], tmp_path, **chosen)) == "30"
+
+
+def test_it_stops_on_a_negative_database_conn_max_age(tmp_path: Path) -> None:
+    result = run(["check"], tmp_path, DATABASE_CONN_MAX_AGE="-1")
+    assert result.returncode != 0
+    assert "DATABASE_CONN_MAX_AGE" in result.stderr

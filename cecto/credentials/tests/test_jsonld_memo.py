@@ -204,6 +204,56 @@ def test_documents_in_any_order_give_the_same_results():
     assert forwards == backwards
 
 
+@pytest.mark.parametrize("name", DOCUMENTS)
+def test_canonicalizing_leaves_the_document_unchanged(name):
+    # Our expand() skips the deep copy pyld makes of its input: expansion must never change it.
+    document = DOCUMENTS[name]()
+    before = copy.deepcopy(document)
+
+    jsonld.canonicalize(document)
+    jsonld.canonicalize(document)
+
+    assert document == before
+
+
+def test_the_iri_memo_serves_repeated_names_and_is_bounded(monkeypatch):
+    calls = 0
+    original = pyld.JsonLdProcessor._expand_iri
+
+    def counting(self: Any, *args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(pyld.JsonLdProcessor, "_expand_iri", counting)
+    monkeypatch.setattr(jsonld, "_iri_memo", {})
+    document = transcript()
+
+    jsonld.canonicalize(document)
+    cold, calls = calls, 0
+    jsonld.canonicalize(document)
+    assert calls < cold / 2
+    assert len(jsonld._iri_memo) > 0
+
+    monkeypatch.setattr(jsonld, "_IRI_MEMO_SIZE", 5)
+    monkeypatch.setattr(jsonld, "_iri_memo", {})
+    assert jsonld.canonicalize(document) == plain_canonical(document)
+    assert len(jsonld._iri_memo) <= 5
+
+
+def test_a_name_means_what_its_own_context_says(monkeypatch):
+    # The same name under two contexts must not share a memo entry.
+    monkeypatch.setattr(jsonld, "_iri_memo", {})
+    first = {**inline_only(), "@context": {"name": "https://schema.org/name"}}
+    second = {**inline_only(), "@context": {"name": "https://example.org/other#name"}}
+    for document in (first, second):
+        document.pop("knows")
+
+    assert "<https://schema.org/name>" in jsonld.canonicalize(first)
+    assert "<https://example.org/other#name>" in jsonld.canonicalize(second)
+    assert jsonld.canonicalize(second) == plain_canonical(second)
+
+
 def test_the_memo_serves_repeated_contexts(monkeypatch):
     calls = 0
     original = pyld.JsonLdProcessor._process_context
