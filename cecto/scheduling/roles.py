@@ -15,7 +15,7 @@ request counts from the next one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import CharField, Value
 
@@ -91,8 +91,7 @@ def _read_roles(user: User) -> Roles:
     from cecto.programs.models import ProgramAdministrator
     from cecto.scheduling.models import CohortInstructor, Enrollment
 
-    user_id = user.pk
-    assert user_id is not None  # an authenticated user is a saved one
+    user_id = cast(int, user.pk)  # an authenticated user is a saved one
 
     def kind(letter: str) -> Value:
         return Value(letter, output_field=CharField())
@@ -103,7 +102,9 @@ def _read_roles(user: User) -> Roles:
         .order_by()  # no default orderings: SQLite allows none inside a UNION
         .values_list(kind("a"), "program_id")
         .union(
-            CohortInstructor.objects.filter(person__user_id=user_id).order_by().values_list(kind("t"), "cohort_id"),
+            CohortInstructor.objects.filter(person__user_id=user_id)
+            .order_by()
+            .values_list(kind("t"), "cohort_id"),
             Enrollment.objects.filter(person__user_id=user_id, status__in=MEMBER_STATUSES)
             .order_by()
             .values_list(kind("m"), "cohort_id"),
