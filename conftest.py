@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cecto.credentials.reports import forget_cached_reports
 from cecto.credentials.services import forget_cached_documents
 from cecto.people.models import Person
 from cecto.people.tests.factories import AgencyFactory, PersonFactory, UserFactory
@@ -28,6 +29,7 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 def _fresh_credential_caches() -> None:
     # Per-process caches are keyed for one database; every test has its own.
     forget_cached_documents()
+    forget_cached_reports()
 
 
 @dataclass

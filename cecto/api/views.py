@@ -33,6 +33,7 @@ from cecto.ledger.api import balances_for
 from cecto.programs.models import Program
 from cecto.scheduling.models import Cohort, Enrollment
 from cecto.scheduling.permissions import can_see_roster_details, get_cohort_for
+from cecto.scheduling.roles import roles_of
 
 P = ParamSpec("P")
 M = TypeVar("M", bound=models.Model)
@@ -130,7 +131,9 @@ def program_list(request: HttpRequest, caller: AnyUser) -> HttpResponse:
 @endpoint()
 def program_cohorts(request: HttpRequest, caller: AnyUser, slug: str) -> HttpResponse:
     program = _program_for(caller, slug)
-    cohorts = Cohort.objects.visible_to(caller).filter(program=program).select_related("program")
+    cohorts = (
+        roles_of(caller).visible_cohorts(Cohort.objects.filter(program=program)).select_related("program")
+    )
     return _listing(request, cohorts, NEWEST_FIRST, lambda items: [shapes.cohort(request, c) for c in items])
 
 

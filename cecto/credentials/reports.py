@@ -9,16 +9,21 @@ So a change shows at once, without per-programme bookkeeping; the price is that 
 makes every programme's next report a miss. An entry also expires after `REPORT_CACHE_SECONDS`,
 which bounds how long an edit that leaves none of those traces (a track's requirement changed in
 the admin) goes unseen.
+
+The reports are kept in each process as objects (immutable dataclasses), not pickled into Django's
+cache: unpickling the 2,000 classes of a national programme cost ~25 ms a view, more than all the
+rest of the page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from django.core.cache import cache
+from cachetools import TTLCache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -32,6 +37,8 @@ from cecto.scheduling.models import EnrollmentStatusChange
 from cecto.scheduling.reports import ClassFigures, class_figures_for
 
 REPORT_CACHE_SECONDS = 300
+_reports: TTLCache[str, ProgramReport] = TTLCache(maxsize=32, ttl=REPORT_CACHE_SECONDS)
+_reports_lock = threading.Lock()  # cachetools caches are not thread-safe
 # An administrator whose programmes run at least 1 in DENSE_SHARE of all classes lists credentials
 # by walking them in id order; anyone else's are gathered through indexes (see credentials_listed_for).
 DENSE_SHARE = 5
@@ -164,8 +171,16 @@ def program_report_for(*, program: Program, now: datetime | None = None) -> Prog
     """
     now = now or timezone.now()
     key = _latest_change_key(program, now)
-    report: ProgramReport | None = cache.get(key)
+    with _reports_lock:
+        report: ProgramReport | None = _reports.get(key)
     if report is None:
         report = _build(program, now)
-        cache.set(key, report, REPORT_CACHE_SECONDS)
+        with _reports_lock:
+            _reports[key] = report
     return report
+
+
+def forget_cached_reports() -> None:
+    """Empty this process's report cache (tests: each has its own database, whose ids repeat)."""
+    with _reports_lock:
+        _reports.clear()

@@ -106,7 +106,12 @@ class Enrollment(TimeStampedModel):
         constraints = (
             models.UniqueConstraint(fields=("person", "cohort"), name="enrollment_once_per_cohort"),
         )
-        indexes = (models.Index(fields=("cohort", "status")),)
+        indexes = (
+            models.Index(fields=("cohort", "status")),
+            # A class's enrollments in id order (the API's keyset pages): without it PostgreSQL
+            # walks the primary key of every enrollment and filters, ~30 ms for a national class.
+            models.Index(fields=("cohort", "id"), name="enrollment_cohort_keyset"),
+        )
 
     def __str__(self) -> str:
         return f"{self.person} in {self.cohort} ({self.track})"

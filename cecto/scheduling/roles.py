@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import CharField, Value
+from django.db.models import CharField, Q, QuerySet, Value
 
 from cecto.core.types import AnyUser as User
 from cecto.scheduling.querysets import MEMBER_STATUSES
@@ -63,6 +63,18 @@ class Roles:
         if self.administers(cohort) or self.teaches(cohort):
             return True
         return enrollment.person.organization_id in self.led_districts and self.attends(cohort)
+
+    def visible_cohorts(self, cohorts: QuerySet[Cohort]) -> QuerySet[Cohort]:
+        """COHORTS narrowed as `Cohort.objects.visible_to` would, with the ids already known
+        instead of its subqueries (which cost PostgreSQL more to plan than a page to render)."""
+        if self.superuser:
+            return cohorts
+        if not self.authenticated:
+            return cohorts.none()
+        return cohorts.filter(
+            Q(program_id__in=self.administered_programs)
+            | Q(pk__in=self.taught_cohorts | self.attended_cohorts)
+        )
 
 
 _ANONYMOUS = Roles()

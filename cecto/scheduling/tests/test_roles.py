@@ -99,6 +99,13 @@ def test_roles_see_the_cohorts_the_queryset_shows(world):
             assert roles.sees_cohort(cohort) is (cohort.pk in visible), (name, cohort.slug)
 
 
+def test_roles_narrow_a_queryset_to_the_cohorts_the_queryset_shows(world):
+    for name, user in world.users.items():
+        expected = set(Cohort.objects.visible_to(user).values_list("pk", flat=True))
+        narrowed = roles_of(fresh(user)).visible_cohorts(Cohort.objects.all())
+        assert set(narrowed.values_list("pk", flat=True)) == expected, name
+
+
 def test_roles_administer_the_cohorts_the_queryset_says(world):
     for name, user in world.users.items():
         administered = set(Cohort.objects.administered_by(user).values_list("pk", flat=True))
