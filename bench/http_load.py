@@ -775,6 +775,7 @@ def latest_results(database: str, scale: str) -> dict[str, Any]:
 
 _OUR_ENV = (
     "DATABASE_URL",
+    "DATABASE_CONN_MAX_AGE",
     "CECTO_ENV",
     "DEBUG",
     "SECRET_KEY",
@@ -801,6 +802,8 @@ def server_environment(url: str, port: int, var_dir: Path, config: ServerConfig)
         key_encryption_key = base64.urlsafe_b64encode(os.urandom(32)).decode("ascii")
     return {
         "DATABASE_URL": url,
+        # Production's default, said out loud: each worker keeps its database connection.
+        "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "600"),
         "CECTO_ENV": "production",
         "DEBUG": "False",
         "SECRET_KEY": secrets.token_urlsafe(60),
