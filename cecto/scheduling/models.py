@@ -206,7 +206,13 @@ class Session(TimeStampedModel):
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
             models.CheckConstraint(condition=Q(contact_minutes__gt=0), name="session_has_contact_minutes"),
         )
-        indexes = (models.Index(fields=("cohort", "starts_at")),)
+        indexes = (
+            models.Index(fields=("cohort", "starts_at")),
+            # The sessions that have not ended yet ("upcoming": the home page, "My calendar") of
+            # a programme's many classes: without it PostgreSQL reads every session (~15 ms for a
+            # national programme's administrator); with it only those to come.
+            models.Index(fields=("ends_at",), name="session_ends_at"),
+        )
 
     def __str__(self) -> str:
         return self.title

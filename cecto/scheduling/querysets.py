@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import datetime
+from functools import reduce
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -109,17 +111,27 @@ class SessionQuerySet(models.QuerySet["Session"]):
 
     def on_calendar_of(self, user: User) -> SessionQuerySet:
         """The sessions this user takes part in: as a member, only their own track's and the
-        joint ones; as an instructor or administrator, every session of the cohort."""
-        if not user.is_authenticated:
-            return self.none()
-        from cecto.scheduling.models import Cohort, Enrollment
+        joint ones; as an instructor or administrator, every session of the cohort.
 
-        membership = Enrollment.objects.filter(
-            person__user=user, status__in=MEMBER_STATUSES, cohort_id=OuterRef("cohort_id")
-        )
-        return self.filter(
-            (Q(track__isnull=True) & Exists(membership))
-            | Exists(membership.filter(track_id=OuterRef("track_id")))
-            | Q(cohort__in=Cohort.objects.taught_by(user).values("pk"))
-            | Q(cohort__in=Cohort.objects.administered_by(user).values("pk"))
-        )
+        Restricted to the user's classes first, with their ids from the roles read once per
+        request (`roles_of`, one query): the database then reads the sessions of those classes
+        by the (cohort, starts_at) index. The same condition as EXISTS subqueries OR-ed together
+        made PostgreSQL test every session in the table (~50 ms at national scale).
+        """
+        from cecto.scheduling.roles import roles_of
+
+        roles = roles_of(user)
+        if roles.superuser:
+            return self.all()
+        conditions = []
+        if roles.taught_cohorts or roles.attended_cohorts:
+            # Every session of a class taught; a member's joint ones and their own track's.
+            part = Q(cohort_id__in=roles.taught_cohorts) | Q(track__isnull=True)
+            for cohort_id, track_id in sorted(roles.member_tracks):
+                part |= Q(cohort_id=cohort_id, track_id=track_id)
+            conditions.append(Q(cohort_id__in=roles.taught_cohorts | roles.attended_cohorts) & part)
+        if roles.administered_programs:
+            conditions.append(Q(cohort__program_id__in=roles.administered_programs))
+        if not conditions:
+            return self.none()  # a visitor, or a login with no class: no query at all
+        return self.filter(reduce(operator.or_, conditions))

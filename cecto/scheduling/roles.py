@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
-from django.db.models import CharField, Q, QuerySet, Value
+from django.db import connection
+from django.db.models import Model, Q, QuerySet
 
 from cecto.core.types import AnyUser as User
 from cecto.scheduling.querysets import MEMBER_STATUSES
@@ -36,6 +37,7 @@ class Roles:
     administered_programs: frozenset[int] = frozenset()
     taught_cohorts: frozenset[int] = frozenset()
     attended_cohorts: frozenset[int] = frozenset()  # as a member (MEMBER_STATUSES)
+    member_tracks: frozenset[tuple[int, int]] = frozenset()  # (cohort, track) of each membership
     led_districts: frozenset[int] = frozenset()  # school districts whose superintendent this is
 
     def administers(self, cohort: Cohort) -> bool:
@@ -99,45 +101,52 @@ def forget_roles(user: User) -> None:
 def _read_roles(user: User) -> Roles:
     if user.is_superuser:
         return Roles(authenticated=True, superuser=True, user_id=user.pk)
-    from cecto.people.models import Person
+    from cecto.people.models import Organization, Person
     from cecto.programs.models import ProgramAdministrator
     from cecto.scheduling.models import CohortInstructor, Enrollment
 
     user_id = cast(int, user.pk)  # an authenticated user is a saved one
 
-    def kind(letter: str) -> Value:
-        return Value(letter, output_field=CharField())
+    def table(model: type[Model]) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
 
     # Four indexed lookups by the user's person, as one UNION ALL: one round trip, cheap to plan.
-    rows = (
-        ProgramAdministrator.objects.filter(person__user_id=user_id)
-        .order_by()  # no default orderings: SQLite allows none inside a UNION
-        .values_list(kind("a"), "program_id")
-        .union(
-            CohortInstructor.objects.filter(person__user_id=user_id)
-            .order_by()
-            .values_list(kind("t"), "cohort_id"),
-            Enrollment.objects.filter(person__user_id=user_id, status__in=MEMBER_STATUSES)
-            .order_by()
-            .values_list(kind("m"), "cohort_id"),
-            Person.objects.filter(
-                user_id=user_id,
-                district_role=Person.DistrictRole.SUPERINTENDENT,
-                organization__kind="school_district",
-            )
-            .order_by()
-            .values_list(kind("s"), "organization_id"),
-            all=True,
-        )
+    # The third column is a membership's track (the other rows have none). Raw SQL: built with
+    # the ORM, the same query cost ~3.5 ms of Python, several times what the database takes.
+    members = ", ".join(["%s"] * len(MEMBER_STATUSES))
+    sql = f"""SELECT 'a', x.program_id, CAST(NULL AS bigint) FROM {table(ProgramAdministrator)} x
+        JOIN {table(Person)} p ON p.id = x.person_id WHERE p.user_id = %s
+    UNION ALL SELECT 't', x.cohort_id, CAST(NULL AS bigint) FROM {table(CohortInstructor)} x
+        JOIN {table(Person)} p ON p.id = x.person_id WHERE p.user_id = %s
+    UNION ALL SELECT 'm', x.cohort_id, x.track_id FROM {table(Enrollment)} x
+        JOIN {table(Person)} p ON p.id = x.person_id WHERE p.user_id = %s AND x.status IN ({members})
+    UNION ALL SELECT 's', p.organization_id, CAST(NULL AS bigint) FROM {table(Person)} p
+        JOIN {table(Organization)} o ON o.id = p.organization_id
+        WHERE p.user_id = %s AND p.district_role = %s AND o.kind = %s"""  # noqa: S608 (names from the models)
+    params = (
+        user_id,
+        user_id,
+        user_id,
+        *MEMBER_STATUSES,
+        user_id,
+        Person.DistrictRole.SUPERINTENDENT.value,
+        Organization.Kind.SCHOOL_DISTRICT.value,
     )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     found: dict[str, set[int]] = {"a": set(), "t": set(), "m": set(), "s": set()}
-    for letter, identifier in rows:
+    member_tracks: set[tuple[int, int]] = set()
+    for letter, identifier, track_id in rows:
         found[letter].add(identifier)
+        if letter == "m":
+            member_tracks.add((identifier, track_id))
     return Roles(
         authenticated=True,
         user_id=user_id,
         administered_programs=frozenset(found["a"]),
         taught_cohorts=frozenset(found["t"]),
         attended_cohorts=frozenset(found["m"]),
+        member_tracks=frozenset(member_tracks),
         led_districts=frozenset(found["s"]),
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from uuid import UUID
 
 from django.db import transaction
@@ -22,7 +22,8 @@ from cecto.core.audit import audit_event_record
 from cecto.core.types import AnyUser
 from cecto.people.api import person_for_user
 from cecto.scheduling.attendance import AttendanceRefused, StaleAttendance, attendance_record
-from cecto.scheduling.models import AttendanceRecord, Cohort, Enrollment, Session
+from cecto.scheduling.models import AttendanceRecord, Enrollment, Session
+from cecto.scheduling.roles import roles_of
 
 A = AttendanceRecord.Status
 # Roll call opens with the doors: half an hour before the start, like the QR check-in.
@@ -249,12 +250,25 @@ def roll_call_save(
 
 def roll_call_sessions_on(*, user: AnyUser, day: date) -> QuerySet[Session]:
     """The scheduled sessions with a roll call (not self-paced) that start on `day` (in the current
-    time zone) in the classes this user teaches or administers."""
-    staff = Q(cohort__in=Cohort.objects.taught_by(user).values("pk"))
-    staff |= Q(cohort__in=Cohort.objects.administered_by(user).values("pk"))
+    time zone) in the classes this user teaches or administers.
+
+    The classes come from the user's roles (read once per request): no query at all for someone
+    who teaches and administers nothing, and for the others a range of `starts_at` within their
+    classes, which the (cohort, starts_at) index answers. (`starts_at__date=day` and subqueries
+    for the classes made PostgreSQL read every session in the table.)
+    """
+    roles = roles_of(user)
+    staff = Q()
+    if not roles.superuser:
+        if not (roles.taught_cohorts or roles.administered_programs):
+            return Session.objects.none()
+        staff = Q(cohort_id__in=roles.taught_cohorts) | Q(cohort__program_id__in=roles.administered_programs)
+    zone = timezone.get_current_timezone()
+    starts = datetime.combine(day, time.min, tzinfo=zone)  # the first instant of the local day
+    ends = datetime.combine(day + timedelta(days=1), time.min, tzinfo=zone)
     return (
         Session.objects.scheduled()
-        .filter(staff, starts_at__date=day)
+        .filter(staff, starts_at__gte=starts, starts_at__lt=ends)
         .exclude(mode=Session.Mode.ONLINE_SELF_PACED)
         .select_related("cohort", "track")
         .order_by("starts_at", "pk")

@@ -82,7 +82,8 @@ def led_district_teams_for(*, person: Person) -> list[tuple[Cohort, DistrictTeam
 def numbers_by_class_for(*, program: Program) -> list[ClassNumbers]:
     """Enrolled and completed, per track and class, with the running total of graduates.
 
-    One aggregate query whatever the programme's size.
+    Classes in the order they started (then by name), as the programme report lists them. Three
+    queries whatever the programme's size; `numbers.program_numbers_cached` keeps the result.
     """
     rows = (
         Enrollment.objects.filter(cohort__program=program)
@@ -95,7 +96,11 @@ def numbers_by_class_for(*, program: Program) -> list[ClassNumbers]:
     )
     counts = {(row["cohort_id"], row["track_id"]): row for row in rows}
     tracks = list(program.tracks.all())
-    cohorts = program.cohorts.exclude(status=Cohort.Status.CANCELLED).order_by("starts_on")
+    cohorts = (
+        program.cohorts.exclude(status=Cohort.Status.CANCELLED)
+        .only("program", "name", "slug", "starts_on", "ends_on", "status")
+        .order_by("starts_on", "name", "pk")
+    )
     result = []
     cumulative = 0
     cumulative_by_track = dict.fromkeys((track.pk for track in tracks), 0)

@@ -2,29 +2,44 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
+from typing import cast
 from uuid import UUID
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from cecto.people.selectors import person_for_user
 from cecto.programs.models import Program
-from cecto.scheduling.dashboard import district_team_progress_for, team_progress_for
+from cecto.scheduling.dashboard import (
+    PAGE_CACHE_SECONDS,
+    TeamProgress,
+    dashboard_cached,
+    dashboard_version,
+    district_team_progress_for,
+    team_progress_from,
+)
+from cecto.scheduling.data import ClassNumbers, ProgramNumbers
 from cecto.scheduling.models import Cohort, Enrollment, Session
+from cecto.scheduling.numbers import program_has_classes_in, program_numbers_cached, program_numbers_version
 from cecto.scheduling.permissions import (
     can_manage_cohort,
     can_see_roster_details,
     get_cohort_for,
     get_enrollment_for,
 )
+from cecto.scheduling.roles import roles_of
 from cecto.scheduling.selectors import (
+    DistrictTeam,
     district_teams_for,
     led_district_teams_for,
-    numbers_by_class_for,
     roster_for,
 )
+from cecto.web import views_reports
 from cecto.web.views_reports import can_see_program_report
 
 
@@ -32,15 +47,22 @@ def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "web/home_public.html", {"programs": Program.objects.public()})
     person = person_for_user(request.user)
+    # The user's roles (one query, read once per request) give the classes taught and the
+    # programmes administered: no query for them when there are none (most people), and the
+    # sessions below are looked up by their classes' ids (`on_calendar_of`, `todays_roll_calls`).
+    roles = roles_of(request.user)
+    administered = (
+        Cohort.objects.all()
+        if roles.superuser
+        else Cohort.objects.filter(program_id__in=roles.administered_programs)
+    )
     context = {
         "person": person,
         "enrollments": Enrollment.objects.of_person_user(request.user)
         .select_related("cohort__program", "track")
         .order_by("-cohort__starts_on"),
-        "taught_cohorts": Cohort.objects.taught_by(request.user).select_related("program"),
-        "administered_cohorts": Cohort.objects.administered_by(request.user)
-        .select_related("program")
-        .order_by("-starts_on")[:12],
+        "taught_cohorts": Cohort.objects.filter(pk__in=roles.taught_cohorts).select_related("program"),
+        "administered_cohorts": administered.select_related("program").order_by("-starts_on")[:12],
         "upcoming_sessions": Session.objects.on_calendar_of(request.user)
         .upcoming(timezone.now())
         .select_related("cohort", "track")[:5],
@@ -54,34 +76,91 @@ def program_list(request: HttpRequest) -> HttpResponse:
     return render(request, "web/program_list.html", {"programs": programs})
 
 
+def _numbers_year_asked(request: HttpRequest, program: Program) -> int | None:
+    """`?year=`: a year in which a class of the programme started (404 otherwise), or None."""
+    raw = request.GET.get("year", "")
+    if not raw:
+        return None
+    if not re.fullmatch(r"[1-9][0-9]{3}", raw) or not program_has_classes_in(program=program, year=int(raw)):
+        raise Http404("No class of this programme started that year.")
+    return int(raw)
+
+
+def _numbers_listed(numbers: ProgramNumbers, *, year: int | None, by_year: bool) -> list[ClassNumbers]:
+    """The classes listed a line each: the year's asked for, else all of them unless by year."""
+    if year is not None:
+        found = numbers.year(year)
+        return list(found.classes) if found is not None else []
+    return [] if by_year else list(numbers.classes)
+
+
+def _numbers_context(program: Program, year: int | None) -> dict[str, object]:
+    """The numbers by class, cached by their version (one query): read only on a cache miss.
+
+    Past `CLASSES_SHOWN_AT_ONCE` classes (a national programme starts ~180 a year) the page lists
+    a line per year, each a link to its classes, as the programme report does (decision 0008).
+    """
+    version = program_numbers_version(program=program)
+    by_year = year is None and version.classes > views_reports.CLASSES_SHOWN_AT_ONCE
+    cached = SimpleLazyObject(lambda: program_numbers_cached(program=program, version=version))
+    numbers = cast(ProgramNumbers, cached)
+    return {
+        "version": version.key,
+        "cache_seconds": PAGE_CACHE_SECONDS,
+        "year": year,
+        "by_year": by_year,
+        "program_numbers": numbers,
+        "year_numbers": SimpleLazyObject(lambda: numbers.year(year)) if year is not None else None,
+        "numbers": SimpleLazyObject(lambda: _numbers_listed(numbers, year=year, by_year=by_year)),
+    }
+
+
 def program_detail(request: HttpRequest, slug: str) -> HttpResponse:
     program = Program.objects.visible_to(request.user).filter(slug=slug).first()
     if program is None:
         raise Http404("No such programme.")
-    tracks = list(program.tracks.all())
+    year = _numbers_year_asked(request, program)
     context = {
         "program": program,
-        "tracks": tracks,
+        "tracks": list(program.tracks.all()),
         "partners": program.partnerships.select_related("organization"),
         "contacts": program.contacts.select_related("organization"),
-        "numbers": numbers_by_class_for(program=program),
-        "track_names": [track.name for track in tracks],
+        **_numbers_context(program, year),
         "can_see_report": can_see_program_report(request.user, program),
     }
     return render(request, "web/program_detail.html", context)
+
+
+def _cohort_teams(
+    cohort: Cohort, *, show_details: bool, version: str, now: datetime
+) -> list[DistrictTeam] | list[TeamProgress]:
+    """The district teams; for staff with each member's hours, from the cached dashboard rows."""
+    teams = district_teams_for(cohort=cohort)
+    if not show_details:
+        return teams
+    rows = dashboard_cached(cohort=cohort, version=version, now=now)
+    return team_progress_from(cohort=cohort, teams=teams, rows=rows, now=now)
 
 
 @login_required
 def cohort_detail(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = get_cohort_for(request.user, slug)
     show_details = can_see_roster_details(request.user, cohort)
-    teams = district_teams_for(cohort=cohort)
+    now = timezone.now()
+    version = dashboard_version(cohort=cohort, now=now)
     context = {
         "cohort": cohort,
-        "roster": roster_for(cohort=cohort, members_only=not show_details),
+        # The roster and the teams are cached by the dashboard's version (decision 0008), one
+        # fragment for all staff and one per other viewer (their own enrollment is a link):
+        # both are read only on a miss.
+        "version": version,
+        "viewer": "staff" if show_details else request.user.pk,
+        "cache_seconds": PAGE_CACHE_SECONDS,
+        "roster": SimpleLazyObject(lambda: list(roster_for(cohort=cohort, members_only=not show_details))),
+        "district_teams": SimpleLazyObject(
+            lambda: _cohort_teams(cohort, show_details=show_details, version=version, now=now)
+        ),
         "sessions": cohort.sessions.select_related("track").order_by("starts_at"),
-        # Staff see each team member's hours too (a fixed number of queries: team_progress_for).
-        "district_teams": team_progress_for(cohort=cohort, teams=teams) if show_details else teams,
         "show_details": show_details,
         "can_manage": can_manage_cohort(request.user, cohort),
     }

@@ -35,6 +35,7 @@ from cecto.scheduling.dashboard.rows import (
     flag_counts,
     rows_for,
     team_progress_for,
+    team_progress_from,
 )
 
 __all__ = [
@@ -62,5 +63,6 @@ __all__ = [
     "progress_page_version",
     "rows_for",
     "team_progress_for",
+    "team_progress_from",
     "transcript_for",
 ]

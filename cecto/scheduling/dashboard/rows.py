@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -221,6 +221,36 @@ def team_progress_for(
             cohort=cohort,
             team=team,
             rows=tuple(rows[e.pk] for e in (*team.superintendents, *team.members)),
+        )
+        for team in teams
+    ]
+
+
+def team_progress_from(
+    *,
+    cohort: Cohort,
+    teams: Sequence[DistrictTeam],
+    rows: Iterable[DashboardRow],
+    now: datetime | None = None,
+) -> list[TeamProgress]:
+    """Some district teams of one cohort with their hours taken from ROWS already worked out (the
+    cached dashboard's), each member as the teams were read.
+
+    Teams and dashboard both hold the current enrollments, but a status changed between the two
+    reads can leave a member out of ROWS: those few get `rows_for` (no query when there are none).
+    """
+    known = {row.enrollment.pk: row for row in rows}
+    members = [e for team in teams for e in (*team.superintendents, *team.members)]
+    missing = [e for e in members if e.pk not in known]
+    if missing:
+        known.update(
+            (row.enrollment.pk, row) for row in rows_for(cohort=cohort, enrollments=missing, now=now)
+        )
+    return [
+        TeamProgress(
+            cohort=cohort,
+            team=team,
+            rows=tuple(replace(known[e.pk], enrollment=e) for e in (*team.superintendents, *team.members)),
         )
         for team in teams
     ]

@@ -16,6 +16,7 @@ from cecto.people.models import Person
 from cecto.people.tests.factories import AgencyFactory, DistrictFactory, PersonFactory, UserFactory
 from cecto.programs.tests.factories import ProgramAdministratorFactory, ProgramFactory
 from cecto.scheduling.models import Cohort, Enrollment
+from cecto.scheduling.querysets import MEMBER_STATUSES
 from cecto.scheduling.roles import forget_roles, roles_of
 from cecto.scheduling.tests.factories import CohortFactory, CohortInstructorFactory, EnrollmentFactory
 
@@ -141,6 +142,17 @@ def test_the_superintendent_sees_their_district_in_their_own_class_only(world):
         for e in world.enrollments
         if e.person.user.username.startswith("candidate")
     )
+
+
+def test_roles_know_the_track_of_each_class_attended(world):
+    for name, user in world.users.items():
+        memberships = Enrollment.objects.of_person_user(user).filter(status__in=MEMBER_STATUSES)
+        roles = roles_of(fresh(user))
+        assert roles.member_tracks == set(memberships.values_list("cohort_id", "track_id")), name
+        assert {cohort_id for cohort_id, _ in roles.member_tracks} == roles.attended_cohorts, name
+    # A guard: the world has members, and people whose other enrollments are no membership.
+    assert roles_of(fresh(world.users["superintendent"])).member_tracks
+    assert not roles_of(fresh(world.users["instructor-withdrawn"])).member_tracks
 
 
 def test_roles_are_read_in_one_query_once_per_user_object(world, django_assert_num_queries):
