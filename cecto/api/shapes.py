@@ -4,10 +4,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 from typing import Any
+from urllib.parse import quote
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from cecto.credentials.models import Credential
 from cecto.credentials.services import credential_url
@@ -18,8 +20,31 @@ from cecto.scheduling.models import Cohort, Enrollment, Session
 JSON = dict[str, Any]
 
 
-def _url(request: HttpRequest, name: str, *args: object) -> str:
-    return request.build_absolute_uri(reverse(name, args=args))
+# Arguments that fit the routes' converters (a slug, a uuid) and appear nowhere else in a path.
+_SAMPLES = ("zz-sample-slug-zz", "00000000-0000-4000-8000-00000000abcd")
+
+
+@cache
+def _path_template(name: str) -> str:
+    """The path of route NAME with "{}" where its one argument goes.
+
+    A page of 50 rows links each row two or three times: `reverse()` per link was a third of a
+    list's time. The route is reversed once, with a sample argument its converter accepts.
+    """
+    for sample in _SAMPLES:
+        try:
+            path = reverse(name, args=[sample])
+        except NoReverseMatch:
+            continue
+        return path.replace("{", "{{").replace("}", "}}").replace(sample, "{}")
+    raise NoReverseMatch(f"{name} takes neither a slug nor a uuid")
+
+
+def _url(request: HttpRequest, name: str, arg: object) -> str:
+    # The argument is a slug or a uuid, which the route's converter matched on the way in; quoted
+    # as reverse() would quote it.
+    path = _path_template(name).format(quote(str(arg), safe="!$&'()*+,;=/~:@"))
+    return request.build_absolute_uri(path)
 
 
 def _number(value: Decimal) -> float:
