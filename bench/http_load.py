@@ -866,13 +866,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--requests", type=int, default=400, help="measured requests per page")
     parser.add_argument("--seconds", type=float, default=30, help="at most this long per page")
     parser.add_argument("--warmup", type=int, default=24, help="unrecorded requests per page first")
-    # sync workers, one per core on SQLite and one more on PostgreSQL (to use the CPU while a worker
-    # waits on the database): measured, see bench/README.md "The worker configuration".
+    # sync workers, one per core, on both databases: measured, see bench/README.md "The worker
+    # configuration" (one more on PostgreSQL paid off only while each request opened a connection).
     parser.add_argument(
         "--workers",
         type=int,
-        help=f"gunicorn worker processes (default: cores on SQLite, cores + 1 on PostgreSQL; here "
-        f"{cores} and {cores + 1})",
+        help=f"gunicorn worker processes (default: the cores, here {cores})",
     )
     parser.add_argument("--worker-class", choices=("sync", "gthread"), default="sync")
     parser.add_argument("--threads", type=int, default=4, help="threads per gthread worker")
@@ -942,7 +941,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.nice:
         # Inherited by the server (and its workers) and the load client, which we start.
         os.setpriority(os.PRIO_PROCESS, 0, -args.nice)
-    workers = args.workers or (os.cpu_count() or 2) + (1 if url.startswith("postgres") else 0)
+    workers = args.workers or (os.cpu_count() or 2)
     config = ServerConfig(workers, args.worker_class, args.threads)
     port = free_port()
     with tempfile.TemporaryDirectory(prefix="cecto-bench-http-") as tmp:

@@ -235,3 +235,12 @@ def test_it_stops_on_a_negative_database_conn_max_age(tmp_path: Path) -> None:
     result = run(["check"], tmp_path, DATABASE_CONN_MAX_AGE="-1")
     assert result.returncode != 0
     assert "DATABASE_CONN_MAX_AGE" in result.stderr
+
+
+def test_the_wsgi_application_freezes_what_it_loaded_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    probe = "import gc, config.wsgi; print(gc.get_freeze_count())"
+    result = run([], tmp_path, command=[sys.executable, "-c", probe], **production(tmp_path))
+
+    assert result.returncode == 0, result.stderr
+    # The URLconf was loaded before the freeze: the views, pyld and the contexts are all in it.
+    assert int(result.stdout.strip().splitlines()[-1]) > 100_000
