@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
 from django.views.decorators.csrf import csrf_exempt
@@ -30,7 +30,7 @@ from cecto.api.problems import ApiProblem, invalid_parameter, problem_response
 from cecto.core.types import AnyUser
 from cecto.credentials.reports import credentials_listed_for
 from cecto.ledger.api import balances_for
-from cecto.programs.models import Program
+from cecto.programs.models import Program, Track
 from cecto.scheduling.models import Cohort, Enrollment
 from cecto.scheduling.permissions import can_see_roster_details, get_cohort_for
 from cecto.scheduling.roles import roles_of
@@ -124,7 +124,19 @@ def _program_for(user: AnyUser, slug: str) -> Program:
 
 @endpoint(public=True)
 def program_list(request: HttpRequest, caller: AnyUser) -> HttpResponse:
-    programs = Program.objects.visible_to(caller).prefetch_related("tracks")
+    # The tracks in their own order (the default orders by programme name, a join) and only what
+    # shapes.track shows.
+    tracks = Track.objects.order_by("position", "id").only(
+        "program_id",
+        "slug",
+        "name",
+        "audience",
+        "required_contact_minutes",
+        "required_sessions",
+        "credential_name",
+        "ceu_policy",
+    )
+    programs = Program.objects.visible_to(caller).prefetch_related(Prefetch("tracks", queryset=tracks))
     return _listing(request, programs, BY_SLUG, lambda items: [shapes.program(request, p) for p in items])
 
 
