@@ -16,6 +16,7 @@ from django.utils import timezone
 from cecto.ledger.api import HoursEntry
 from cecto.scheduling.models import Cohort, Enrollment, SelfPacedCompletion, Session
 from cecto.scheduling.permissions import can_manage_cohort, can_take_attendance
+from cecto.scheduling.roles import roles_of
 from cecto.scheduling.roll_call import roll_call_sessions_on
 from cecto.scheduling.self_paced import completions_of
 
@@ -49,12 +50,16 @@ class SessionAttendance:
 @register.simple_tag(takes_context=True)
 def attendance_links_for(context: dict[str, Any], cohort: Cohort) -> AttendanceLinks:
     user = context["request"].user
+    # The roles (read once per request) say whether the viewer is a member at all: staff who
+    # are not need no query for an enrollment they do not have.
     enrollment = (
         Enrollment.objects.current()
         .of_person_user(user)
         .filter(cohort=cohort)
         .select_related("track")
         .first()
+        if roles_of(user).attends(cohort)
+        else None
     )
     return AttendanceLinks(
         cohort_slug=cohort.slug,
