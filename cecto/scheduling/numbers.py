@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Model
 
+from cecto.core.sql import table
 from cecto.programs.api import Program, Track
 from cecto.scheduling.dashboard.cache import PAGE_CACHE_SECONDS
 from cecto.scheduling.data import ClassNumbers, ProgramNumbers, TrackNumbers, YearNumbers
@@ -54,17 +54,13 @@ class NumbersVersion:
     classes: int  # the programme's classes that were not cancelled
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def program_numbers_version(*, program: Program) -> NumbersVersion:
     """The version of PROGRAM's numbers: one query (see the module's docstring)."""
     sql = _VERSION.format(
-        cohort=_table(Cohort),
-        track=_table(Track),
-        enrollment=_table(Enrollment),
-        change=_table(EnrollmentStatusChange),
+        cohort=table(Cohort),
+        track=table(Track),
+        enrollment=table(Enrollment),
+        change=table(EnrollmentStatusChange),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, (CANCELLED, program.pk, program.pk))

@@ -18,8 +18,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from django.db import connection
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 
+from cecto.core.sql import table
 from cecto.core.types import AnyUser as User
 from cecto.scheduling.querysets import MEMBER_STATUSES
 
@@ -106,9 +107,6 @@ def _read_roles(user: User) -> Roles:
     from cecto.scheduling.models import CohortInstructor, Enrollment
 
     user_id = cast(int, user.pk)  # an authenticated user is a saved one
-
-    def table(model: type[Model]) -> str:
-        return connection.ops.quote_name(model._meta.db_table)
 
     # Four indexed lookups by the user's person, as one UNION ALL: one round trip, cheap to plan.
     # The third column is a membership's track (the other rows have none). Raw SQL: built with

@@ -37,9 +37,9 @@ from typing import Any
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Model
 from django.utils import timezone
 
+from cecto.core.sql import table
 from cecto.ledger.api import HoursEntry
 from cecto.programs.api import Track
 from cecto.scheduling.attendance import policy_for
@@ -75,18 +75,14 @@ _SESSIONS = """(SELECT COUNT(*) AS n, SUM(sequence) AS seq, MAX(updated_at) AS a
 _BY_STATUS = ", ".join(f"SUM(CASE WHEN status = '{status}' THEN 1 ELSE 0 END)" for status in STATUSES)
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 def _marks(sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
     """The one row of SQL, with the tables' names filled in."""
     tables = {
-        "entry": _table(HoursEntry),
-        "record": _table(AttendanceRecord),
-        "enrollment": _table(Enrollment),
-        "session": _table(Session),
-        "track": _table(Track),
+        "entry": table(HoursEntry),
+        "record": table(AttendanceRecord),
+        "enrollment": table(Enrollment),
+        "session": table(Session),
+        "track": table(Track),
     }
     sessions = _SESSIONS.format(**tables)
     with connection.cursor() as cursor:
