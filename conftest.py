@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from cecto.credentials.reports import forget_cached_reports
 from cecto.credentials.services import forget_cached_documents
@@ -26,8 +27,10 @@ AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(autouse=True)
-def _fresh_credential_caches() -> None:
-    # Per-process caches are keyed for one database; every test has its own.
+def _fresh_caches() -> None:
+    # Caches are keyed for one database (versions from its rows); every test has its own, and two
+    # tests' rows can agree on a version (the same ids and, with the clock frozen, timestamps).
+    cache.clear()
     forget_cached_documents()
     forget_cached_reports()
 

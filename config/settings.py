@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.humanize",  # intcomma: national counts in the thousands
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "cecto.core",

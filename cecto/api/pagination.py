@@ -21,7 +21,8 @@ from django.db.models import Q, QuerySet
 
 from cecto.api.problems import ApiProblem, invalid_parameter
 
-M = TypeVar("M", bound=models.Model)
+# A row: a model instance, or a dict from `.values()` (which skips building model objects).
+M = TypeVar("M", bound=models.Model | dict[str, Any])
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -52,6 +53,10 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     if not isinstance(field, models.Field):  # pragma: no cover (a Keyset names local fields)
         raise FieldDoesNotExist(name)
     return field
+
+
+def _key_part(row: models.Model | dict[str, Any], name: str) -> object:
+    return row[name] if isinstance(row, dict) else getattr(row, name)
 
 
 @dataclass(frozen=True)
@@ -99,8 +104,9 @@ class Keyset:
         leading = Q(**{f"{first.lstrip('-')}__{'lte' if first.startswith('-') else 'gte'}": values[0]})
         return leading & reduce(operator.or_, branches)
 
-    def page(self, queryset: QuerySet[M], *, cursor: str | None, limit: int, scope: str) -> Page[M]:
-        """One page of QUERYSET in this order, starting after CURSOR: one query."""
+    def page(self, queryset: QuerySet[Any, M], *, cursor: str | None, limit: int, scope: str) -> Page[M]:
+        """One page of QUERYSET in this order, starting after CURSOR: one query. A `.values()`
+        queryset must include the order's fields."""
         queryset = queryset.order_by(*self.fields)
         if cursor:
             queryset = queryset.filter(self._after(self._decoded(queryset.model, cursor, scope)))
@@ -109,7 +115,7 @@ class Keyset:
         if len(rows) <= limit:
             return Page(items=items, next_cursor=None)
         last = items[-1]
-        key = [_json_value(getattr(last, name.lstrip("-"))) for name in self.fields]
+        key = [_json_value(_key_part(last, name.lstrip("-"))) for name in self.fields]
         return Page(items=items, next_cursor=signing.dumps({"s": scope, "k": key}, salt=_SALT))
 
 

@@ -14,6 +14,7 @@ from functools import wraps
 from http import HTTPStatus
 from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 from urllib.parse import urlencode
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -29,14 +30,16 @@ from cecto.api.pagination import Keyset, limit_from
 from cecto.api.problems import ApiProblem, invalid_parameter, problem_response
 from cecto.core.types import AnyUser
 from cecto.credentials.reports import credentials_listed_for
-from cecto.ledger.api import balances_for
+from cecto.ledger.api import HoursBalance, balances_for
 from cecto.programs.models import Program, Track
 from cecto.scheduling.models import Cohort, Enrollment
 from cecto.scheduling.permissions import can_see_roster_details, get_cohort_for
 from cecto.scheduling.roles import roles_of
 
 P = ParamSpec("P")
-M = TypeVar("M", bound=models.Model)
+# A row of a list: a model instance or a `.values()` dict.
+R = TypeVar("R", bound=models.Model | dict[str, Any])
+E = TypeVar("E", bound=Enrollment | dict[str, Any])
 View = Callable[Concatenate[HttpRequest, AnyUser, P], HttpResponse]
 
 READ_METHODS = ("GET", "HEAD")
@@ -95,9 +98,9 @@ def _next_url(request: HttpRequest, cursor: str | None) -> str | None:
 
 def _listing(
     request: HttpRequest,
-    queryset: QuerySet[M],
+    queryset: QuerySet[Any, R],
     keyset: Keyset,
-    render: Callable[[Sequence[M]], list[shapes.JSON]],
+    render: Callable[[Sequence[R]], list[shapes.JSON]],
     *,
     filters: dict[str, str] | None = None,
 ) -> JsonResponse:
@@ -157,32 +160,20 @@ def cohort_sessions(request: HttpRequest, caller: AnyUser, slug: str) -> HttpRes
 
 
 def _with_hours(
-    request: HttpRequest, shape: Callable[[HttpRequest, Enrollment, Any], shapes.JSON]
-) -> Callable[[Sequence[Enrollment]], list[shapes.JSON]]:
-    """Rows of enrollments with their ledger balances: one grouped query for the whole page."""
+    request: HttpRequest, shape: Callable[[HttpRequest, E, HoursBalance], shapes.JSON]
+) -> Callable[[Sequence[E]], list[shapes.JSON]]:
+    """Rows of enrollments (objects or `.values()` rows) with their ledger balances: one grouped
+    query for the whole page."""
 
-    def render(items: Sequence[Enrollment]) -> list[shapes.JSON]:
-        balances = balances_for(e.uuid for e in items)
-        return [shape(request, e, balances[e.uuid]) for e in items]
+    def render(items: Sequence[E]) -> list[shapes.JSON]:
+        balances = balances_for(_uuid_of(e) for e in items)
+        return [shape(request, e, balances[_uuid_of(e)]) for e in items]
 
     return render
 
 
-# What a roster row shows (shapes.roster_enrollment and shapes.hours): a row of enrollment, person,
-# organization and track is ~70 columns, and turning them into objects was most of a page's time.
-ROSTER_FIELDS = (
-    "uuid",
-    "status",
-    "enrolled_on",
-    "status_changed_at",
-    "cohort_id",
-    "person__uuid",
-    "person__full_name",
-    "person__email",
-    "person__organization__name",
-    "track__slug",
-    "track__ceu_policy",
-)
+def _uuid_of(row: Enrollment | dict[str, Any]) -> UUID:
+    return cast(UUID, row["uuid"]) if isinstance(row, dict) else row.uuid
 
 
 @endpoint()
@@ -191,7 +182,7 @@ def cohort_enrollments(request: HttpRequest, caller: AnyUser, slug: str) -> Http
     if not can_see_roster_details(caller, cohort):
         raise PermissionDenied
     status = _choice(request, "status", Enrollment.Status.values)
-    enrollments = cohort.enrollments.select_related("person__organization", "track").only(*ROSTER_FIELDS)
+    enrollments = cohort.enrollments.values(*shapes.ROSTER_VALUES)
     if status:
         enrollments = enrollments.filter(status=status)
     render = _with_hours(request, shapes.roster_enrollment)

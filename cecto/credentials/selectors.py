@@ -17,13 +17,13 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from cecto.credentials import issuer
 from cecto.credentials.certificates import CertificateFacts
 from cecto.credentials.models import Credential, CredentialStatusChange, IssuanceRun, SigningKey
 from cecto.people.api import Person
-from cecto.scheduling.api import Cohort
+from cecto.scheduling.api import Cohort, Enrollment
 
 LINKEDIN_ADD_URL = "https://www.linkedin.com/profile/add"
 
@@ -213,8 +213,12 @@ def credential_document(credential: Credential) -> dict[str, Any]:
 
 
 def _with_relations(credentials: QuerySet[Credential]) -> QuerySet[Credential]:
-    return credentials.select_related(
-        "person", "achievement", "enrollment__track", "enrollment__cohort__program", "superseded_by"
+    """With the holder and achievement joined, and the enrollment (with its track, class and
+    programme) and any successor each read by key in a query of their own: as one join of seven
+    tables, PostgreSQL took 2.5-9 ms to plan what it then read in 0.2 ms."""
+    enrollments = Enrollment.objects.select_related("track", "cohort__program")
+    return credentials.select_related("person", "achievement").prefetch_related(
+        Prefetch("enrollment", queryset=enrollments), "superseded_by"
     )
 
 

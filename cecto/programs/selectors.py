@@ -1,8 +1,13 @@
 from __future__ import annotations
 
+import hashlib
+
+from django.db import connection
+
+from cecto.core.sql import table
 from cecto.people.api import Person
 from cecto.programs.eligibility import Applicant, Eligibility, Rule, evaluate_eligibility
-from cecto.programs.models import Program
+from cecto.programs.models import Program, Track
 
 
 def eligibility_for(*, program: Program, person: Person) -> Eligibility:
@@ -23,3 +28,20 @@ def eligibility_for(*, program: Program, person: Person) -> Eligibility:
         years_in_role=person.years_in_role,
     )
     return evaluate_eligibility(rules, applicant)
+
+
+# Programmes and tracks: how many, and the newest change of each (every save moves `updated_at`,
+# a deletion moves a count). Raw SQL: one round trip, two index-free scans of small tables.
+_CATALOGUE_VERSION = """SELECT
+    (SELECT COUNT(*) FROM {program}), (SELECT MAX(updated_at) FROM {program}),
+    (SELECT COUNT(*) FROM {track}), (SELECT MAX(updated_at) FROM {track})"""
+
+
+def catalogue_version() -> str:
+    """A digest of every programme's and track's rows, to cache what the programme list shows by
+    (one query): it changes as soon as a programme or track is added, edited or deleted."""
+    sql = _CATALOGUE_VERSION.format(program=table(Program), track=table(Track))
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        marks = cursor.fetchone()
+    return hashlib.sha256(repr(marks).encode()).hexdigest()

@@ -144,10 +144,25 @@ def test_the_class_staff_see_every_enrollment_with_hours_and_ceus(client, cast, 
     }
     assert pat["person"]["full_name"] == "Pat Participant"
     assert pat["person"]["email"] == cast.participant_enrollment.person.email
+    assert pat["person"]["uuid"] == str(cast.participant_enrollment.person.uuid)
+    assert pat["person"]["organization"] == cast.participant_enrollment.person.organization.name
     assert pat["track"] == "candidate"
     assert pat["status"] == "active"
+    assert pat["enrolled_on"] == cast.participant_enrollment.enrolled_on.isoformat()
+    assert pat["status_changed_at"] == cast.participant_enrollment.status_changed_at.isoformat()
     assert pat["url"] == f"http://testserver/enrollments/{pat['uuid']}/progress/"
     assert by_uuid[str(cast.superintendent_enrollment.uuid)]["hours"]["ceus"] == 0.0
+    assert by_uuid[str(applicant.uuid)]["hours"]["instruction_minutes"] == 0
+
+
+def test_a_roster_row_without_a_district_says_so(client, cast):
+    EnrollmentFactory(cohort=cast.cohort, person__organization=None, person__full_name="Nora Nowhere")
+    client.force_login(cast.admin)
+
+    rows = results(client.get(enrollments_url(cast.cohort)))
+
+    (nora,) = [row for row in rows if row["person"]["full_name"] == "Nora Nowhere"]
+    assert nora["person"]["organization"] is None
 
 
 @pytest.mark.parametrize("who", ["participant", "superintendent"])

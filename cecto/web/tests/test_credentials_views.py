@@ -387,7 +387,8 @@ def test_the_list_needs_a_login(client, db):
 def test_the_holder_lists_their_credential_and_transcript(client, scene, django_assert_max_num_queries):
     client.force_login(scene.cast.participant)
 
-    with django_assert_max_num_queries(4):
+    # The session, the user, the person, the credentials, their enrollments (`_with_relations`).
+    with django_assert_max_num_queries(5):
         html = text_of(client.get(reverse("web:credential-list")))
 
     assert page_url(scene.credential) in html

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cecto.programs.tests.factories import ProgramFactory, TrackFactory
+from cecto.scheduling.data import ClassNumbers, ProgramNumbers, TrackNumbers, YearNumbers
 from cecto.scheduling.models import Cohort, Enrollment
 from cecto.scheduling.services import enrollment_status_change
 from cecto.scheduling.tests.factories import CohortFactory, EnrollmentFactory
@@ -156,3 +157,37 @@ def test_a_year_takes_the_same_queries_for_a_small_and_a_large_programme(client,
         client, page_url(large) + "?year=2017"
     )
     assert queries_for(client, page_url(small)) == queries_for(client, page_url(large))
+
+
+def test_counts_in_the_thousands_are_grouped(client, db, monkeypatch):
+    program = programme_of(1, per_year=1)
+    track = TrackNumbers(
+        track_name="Candidates", enrolled=12_345, completed=1_000, cumulative_completed=16_894
+    )
+    row = ClassNumbers(
+        cohort_name="A very large class",
+        cohort_slug="large",
+        starts_on_year=2016,
+        ends_on_year=2016,
+        status_label="Completed",
+        tracks=(track,),
+        enrolled=12_345,
+        completed=1_000,
+        cumulative_completed=16_894,
+    )
+    year = YearNumbers(
+        year=2016,
+        classes=(row,),
+        tracks=(track,),
+        enrolled=12_345,
+        completed=1_000,
+        cumulative_completed=16_894,
+    )
+    numbers = ProgramNumbers(years=(year,), tracks=(track,), enrolled=12_345, completed=1_000)
+    monkeypatch.setattr("cecto.web.views.program_numbers_cached", lambda **_: numbers)
+
+    html = squeeze(client.get(page_url(program)).content.decode())
+
+    assert (
+        '<td class="num group-start">12,345</td><td class="num">1,000</td><td class="num">16,894</td>'
+    ) in html

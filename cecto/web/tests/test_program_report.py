@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -33,13 +34,6 @@ FULL = 240 * 60
 def frozen():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def credit(
@@ -386,3 +380,28 @@ def test_the_report_costs_the_same_queries_for_a_small_and_a_large_programme(
     assert len(cached.captured_queries) == 2 + navigation + 2 + 1
     if suffix == "report":
         assert len(response.context["report"].classes) == 12
+
+
+def test_report_counts_in_the_thousands_are_grouped():
+    row = SimpleNamespace(
+        label="2016",
+        cohort=None,
+        enrolled=12_345,
+        active=1_000,
+        withdrawn=0,
+        completed=2_500,
+        certified=2_400,
+        average_hours=None,
+        on_pace_percent=50,
+        on_pace=1_500,
+        pace_judged=3_000,
+        credentials_issued=2_400,
+        credentials_revoked=0,
+    )
+
+    html = render_to_string("web/partials/_report_row.html", {"row": row, "classes": 1_234, "subtotal": True})
+
+    assert "1,234 classes" in html
+    assert '<td class="num">12,345</td>' in html
+    assert '50% <span class="muted">(1,500 of 3,000)</span>' in html
+    assert '<td class="num">2,400</td>' in html
