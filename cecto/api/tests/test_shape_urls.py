@@ -40,3 +40,14 @@ def test_a_uuid_route_links_as_reverse_does(name):
 def test_a_route_without_one_slug_or_uuid_argument_is_refused():
     with pytest.raises(NoReverseMatch):
         shapes._path_template("web:home")
+
+
+def test_links_keep_the_host_and_port_asked_for(settings):
+    settings.ALLOWED_HOSTS = ["cecto.example"]
+    request = RequestFactory().get("/api/v1/programs/", HTTP_HOST="cecto.example:8443")
+
+    first = shapes._url(request, "web:program-detail", "nc-cecto")
+    again = shapes._url(request, "web:cohort-detail", "class-of-2026")
+
+    assert first == "http://cecto.example:8443/programs/nc-cecto/"
+    assert again == request.build_absolute_uri(reverse("web:cohort-detail", args=["class-of-2026"]))
