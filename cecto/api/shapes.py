@@ -48,8 +48,9 @@ def _url(request: HttpRequest, name: str, arg: object) -> str:
 
 
 def _origin(request: HttpRequest) -> str:
-    """"scheme://host" of REQUEST, worked out once a request: `build_absolute_uri()` per link (it
-    parses the URL it is given) was a tenth of a list's time, and gives this prefix for a path."""
+    """The scheme and host of REQUEST ("https://host"), worked out once a request:
+    `build_absolute_uri()` per link (it parses the URL it is given) was a tenth of a list's time,
+    and for a path it gives this prefix."""
     origin: str | None = getattr(request, "_cecto_origin", None)
     if origin is None:
         origin = request.build_absolute_uri("/").removesuffix("/")
