@@ -11,8 +11,10 @@ from django.core.exceptions import ImproperlyConfigured
 SUPPORTED_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
 
 
-def database_from_url(url: str, *, base_dir: Path, conn_max_age: int = 0) -> dict[str, Any]:
-    """Django's DATABASES entry for url.
+def database_from_url(
+    url: str, *, base_dir: Path, conn_max_age: int = 0, setting: str = "DATABASE_URL"
+) -> dict[str, Any]:
+    """Django's DATABASES entry for url (given as SETTING, which error messages name).
 
     conn_max_age keeps a connection open across requests for that many seconds (0: one per
     request). Opening one costs more than a cached page does (PostgreSQL forks a backend and
@@ -22,18 +24,18 @@ def database_from_url(url: str, *, base_dir: Path, conn_max_age: int = 0) -> dic
     scheme, sep, _ = url.partition("://")
     if not sep or scheme not in SUPPORTED_SCHEMES:
         raise ImproperlyConfigured(
-            f"DATABASE_URL={_redact(url)!r} is malformed: expected sqlite:///PATH or "
+            f"{setting}={_redact(url)!r} is malformed: expected sqlite:///PATH or "
             "postgres://USER@HOST:PORT/NAME."
         )
     try:
         config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=conn_max_age))
     except ValueError as error:
-        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} is malformed: {error}") from None
+        raise ImproperlyConfigured(f"{setting}={_redact(url)!r} is malformed: {error}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         name = str(config.get("NAME") or "")
         if not name or name == ":memory:":
             raise ImproperlyConfigured(
-                f"DATABASE_URL={_redact(url)!r} names no SQLite file: use sqlite:///var/cecto.sqlite3."
+                f"{setting}={_redact(url)!r} names no SQLite file: use sqlite:///var/cecto.sqlite3."
             )
         config["NAME"] = str(Path(name) if Path(name).is_absolute() else base_dir / name)
         config["OPTIONS"] = {
@@ -44,8 +46,27 @@ def database_from_url(url: str, *, base_dir: Path, conn_max_age: int = 0) -> dic
             "timeout": 20,
         }
     elif not config.get("NAME"):
-        raise ImproperlyConfigured(f"DATABASE_URL={_redact(url)!r} names no database.")
+        raise ImproperlyConfigured(f"{setting}={_redact(url)!r} names no database.")
     config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def replica_from_url(url: str, *, primary: dict[str, Any], conn_max_age: int = 0) -> dict[str, Any]:
+    """The DATABASES entry of a streaming replica of PRIMARY that reports read from
+    (REPORTS_DATABASE_URL). Only PostgreSQL replicates; the test suite reads the test database
+    through it (a mirror of "default")."""
+    setting = "REPORTS_DATABASE_URL"
+    if not primary["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            f"{setting} is set, but DATABASE_URL is not PostgreSQL: the replica for reports is a "
+            "PostgreSQL streaming replica of the primary. Unset it to read reports from the primary."
+        )
+    config = database_from_url(url, base_dir=Path(), conn_max_age=conn_max_age, setting=setting)
+    if not config["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            f"{setting}={_redact(url)!r} is not PostgreSQL: give the replica's postgres:// URL."
+        )
+    config["TEST"] = {"MIRROR": "default"}
     return config
 
 

@@ -13,7 +13,7 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.utils import get_random_secret_key
 
-from config.database import database_from_url
+from config.database import database_from_url, replica_from_url
 from config.env import env_bool, env_choice, env_int, env_list, env_secret, env_str
 
 django_stubs_ext.monkeypatch()  # lets code write ModelAdmin[Model] and QuerySet[Model] at run time
@@ -165,10 +165,19 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # No JIT: PostgreSQL compiles a query whose cost estimate is large (the programme report's
-    # per-enrollment ledger sums), which costs ~0.4 s per query here and never pays back on pages.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# A streaming replica of the primary for the programme report's reads (docs/deployment.md,
+# "PostgreSQL: one primary, and a replica for reports"); without one the report reads the primary.
+REPORTS_DATABASE_URL = env_str("REPORTS_DATABASE_URL", "")
+if REPORTS_DATABASE_URL:
+    DATABASES["reports"] = replica_from_url(
+        REPORTS_DATABASE_URL, primary=DATABASES["default"], conn_max_age=DATABASE_CONN_MAX_AGE
+    )
+REPORTS_DATABASE = "reports" if "reports" in DATABASES else "default"
+for _database in DATABASES.values():
+    if _database["ENGINE"].endswith("postgresql"):
+        # No JIT: PostgreSQL compiles a query whose cost estimate is large (the programme report's
+        # per-enrollment ledger sums), which costs ~0.4 s per query here and never pays back.
+        _database.setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Background work (bulk issuance) goes through Django's tasks API; the database backend needs no

@@ -24,6 +24,8 @@ from datetime import datetime
 from typing import Any
 
 from cachetools import TTLCache
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -87,10 +89,13 @@ class CredentialCounts:
     revoked: int
 
 
-def credential_counts_by_cohort(*, program: Program) -> dict[int, CredentialCounts]:
+def credential_counts_by_cohort(
+    *, program: Program, using: str = DEFAULT_DB_ALIAS
+) -> dict[int, CredentialCounts]:
     """Open Badges issued to each class of PROGRAM, and how many of them are revoked: one query."""
     rows = (
-        Credential.objects.filter(kind=OPEN_BADGE, enrollment__cohort__program=program)
+        Credential.objects.using(using)
+        .filter(kind=OPEN_BADGE, enrollment__cohort__program=program)
         .values("enrollment__cohort_id")
         .annotate(issued=Count("pk"), revoked=Count("pk", filter=Q(status=Credential.Status.REVOKED)))
         .order_by()
@@ -124,10 +129,11 @@ def _newest(queryset: QuerySet[Any]) -> Subquery:
     return Subquery(queryset.order_by("-pk").values("pk")[:1])
 
 
-def _latest_change_key(program: Program, now: datetime) -> str:
+def _latest_change_key(program: Program, now: datetime, using: str) -> str:
     """What the report's cache entry is valid for: one query of newest-row reads on primary keys."""
     marks = (
-        Program.objects.filter(pk=program.pk)
+        Program.objects.using(using)
+        .filter(pk=program.pk)
         .annotate(
             entry=_newest(HoursEntry.objects.all()),
             enrollment=_newest(Enrollment.objects.all()),
@@ -139,13 +145,13 @@ def _latest_change_key(program: Program, now: datetime) -> str:
         .first()
     )
     today = timezone.localdate(now, program.zone)
-    text = f"{program.pk}:{today.isoformat()}:{marks}"
+    text = f"{using}:{program.pk}:{today.isoformat()}:{marks}"
     return "program-report:v1:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def _build(program: Program, now: datetime) -> ProgramReport:
-    classes = class_figures_for(program=program, today=timezone.localdate(now, program.zone))
-    counts = credential_counts_by_cohort(program=program)
+def _build(program: Program, now: datetime, using: str) -> ProgramReport:
+    classes = class_figures_for(program=program, today=timezone.localdate(now, program.zone), using=using)
+    counts = credential_counts_by_cohort(program=program, using=using)
     years: dict[int, list[ClassFigures]] = {}
     for figures in classes:
         found = counts.get(figures.cohort.id) if figures.cohort is not None else None
@@ -168,13 +174,16 @@ def program_report_for(*, program: Program, now: datetime | None = None) -> Prog
 
     Cached (see the module's docstring): a hit costs one query; a miss adds the classes,
     the enrollment figures and the credential counts — three queries, whatever the programme's size.
+    All of them read `settings.REPORTS_DATABASE`: the replica for reports when one is configured
+    (the figures are then as of the replica's last replayed change, normally under a second old).
     """
     now = now or timezone.now()
-    key = _latest_change_key(program, now)
+    using = settings.REPORTS_DATABASE
+    key = _latest_change_key(program, now, using)
     with _reports_lock:
         report: ProgramReport | None = _reports.get(key)
     if report is None:
-        report = _build(program, now)
+        report = _build(program, now, using)
         with _reports_lock:
             _reports[key] = report
     return report

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Case, DateField, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest
@@ -127,7 +127,7 @@ def _ledger_minutes(category: str) -> Coalesce:
     return Coalesce(Subquery(total, output_field=IntegerField()), Value(0))
 
 
-def _per_enrollment(program: Program, today: date) -> tuple[str, tuple[Any, ...]]:
+def _per_enrollment(program: Program, today: date, using: str) -> tuple[str, tuple[Any, ...]]:
     """Each counted enrollment of the programme: class, status, minutes credited, whether on pace.
 
     Pace as `ledger.requirements.evaluate_progress` judges it: credited (instruction, plus mentoring
@@ -158,13 +158,14 @@ def _per_enrollment(program: Program, today: date) -> tuple[str, tuple[Any, ...]
         .values("cohort_id", "status", "instruction", "counted_mentoring", "expected")
         .order_by()
     )
-    sql, params = rows.query.sql_with_params()
+    sql, params = rows.query.get_compiler(using).as_sql()
     return sql, tuple(params)
 
 
-def class_figures_for(*, program: Program, today: date) -> list[ClassFigures]:
-    """Figures for every class of PROGRAM that has not been cancelled, oldest first: two queries."""
-    inner, params = _per_enrollment(program, today)
+def class_figures_for(*, program: Program, today: date, using: str = DEFAULT_DB_ALIAS) -> list[ClassFigures]:
+    """Figures for every class of PROGRAM that has not been cancelled, oldest first: two queries,
+    on the database USING (the programme report reads a replica when there is one)."""
+    inner, params = _per_enrollment(program, today, using)
     statuses = ", ".join(
         f"SUM(CASE WHEN e.status = '{status}' THEN 1 ELSE 0 END)" for status in COUNTED_STATUSES
     )
@@ -179,12 +180,14 @@ def class_figures_for(*, program: Program, today: date) -> list[ClassFigures]:
         f"SUM(CASE WHEN {judged} AND {on_pace_sql} THEN 1 ELSE 0 END) "
         "FROM e GROUP BY e.cohort_id"
     )
-    with connection.cursor() as cursor:
+    with connections[using].cursor() as cursor:
         cursor.execute(sql, params)
         by_cohort = {row[0]: row[1:] for row in cursor.fetchall()}
     result = []
     cohorts = (
-        program.cohorts.exclude(status=Cohort.Status.CANCELLED)
+        Cohort.objects.using(using)
+        .filter(program=program)
+        .exclude(status=Cohort.Status.CANCELLED)
         .order_by("starts_on", "name", "pk")
         .values_list("pk", "slug", "name", "status", "starts_on", "ends_on")
     )

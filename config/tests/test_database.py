@@ -1,5 +1,6 @@
 """DATABASE_URL → DATABASES["default"]: SQLite tuned for a small server, PostgreSQL parsed, and
-every malformed URL refused with a message that names DATABASE_URL and never shows a password."""
+every malformed URL refused with a message that names DATABASE_URL and never shows a password.
+REPORTS_DATABASE_URL → DATABASES["reports"]: a PostgreSQL replica of a PostgreSQL primary."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.database import database_from_url
+from config.database import database_from_url, replica_from_url
 
 BASE_DIR = Path("/srv/cecto")
 PASSWORD = "Hunter2-s3cr3t"
@@ -116,3 +117,35 @@ def test_it_keeps_the_user_and_host_in_a_redacted_error() -> None:
     with pytest.raises(ImproperlyConfigured) as caught:
         database_from_url(f"postgres://cecto:{PASSWORD}@db.internal/", base_dir=BASE_DIR)
     assert "postgres://cecto:***@db.internal/" in str(caught.value)
+
+
+PRIMARY = database_from_url("postgres://cecto@db.internal/cecto", base_dir=BASE_DIR)
+
+
+def test_a_replica_is_a_postgres_mirror_of_the_primary_in_tests() -> None:
+    config = replica_from_url(
+        f"postgres://reports:{PASSWORD}@replica.internal:5433/cecto", primary=PRIMARY, conn_max_age=600
+    )
+    assert config["ENGINE"] == "django.db.backends.postgresql"
+    assert (config["HOST"], int(config["PORT"]), config["USER"]) == ("replica.internal", 5433, "reports")
+    assert config["CONN_MAX_AGE"] == 600
+    assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["TEST"] == {"MIRROR": "default"}
+
+
+def test_a_replica_needs_a_postgres_primary() -> None:
+    sqlite = database_from_url("sqlite:///var/cecto.sqlite3", base_dir=BASE_DIR)
+    with pytest.raises(ImproperlyConfigured) as caught:
+        replica_from_url("postgres://cecto@replica.internal/cecto", primary=sqlite)
+    assert "REPORTS_DATABASE_URL" in str(caught.value)
+    assert "DATABASE_URL is not PostgreSQL" in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "url", ["sqlite:///var/replica.sqlite3", "postgres://cecto@replica.internal/", f"pg://u:{PASSWORD}@x/y"]
+)
+def test_a_replica_url_that_is_not_postgres_is_refused_naming_its_setting(url: str) -> None:
+    with pytest.raises(ImproperlyConfigured) as caught:
+        replica_from_url(url, primary=PRIMARY)
+    assert "REPORTS_DATABASE_URL" in str(caught.value)
+    assert PASSWORD not in str(caught.value)

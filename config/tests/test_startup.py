@@ -32,6 +32,7 @@ SETTINGS_VARIABLES = (
     "EMAIL_PORT",
     "EMAIL_USE_TLS",
     "LOG_LEVEL",
+    "REPORTS_DATABASE_URL",
     "SECRET_KEY",
     "SECRET_KEY_FILE",
     "SECURE_HSTS_SECONDS",
@@ -229,6 +230,28 @@ def test_production_keeps_database_connections_and_development_does_not(tmp_path
     assert printed_key(run(["shell", "-c", PRINT_CONN_MAX_AGE], tmp_path, **production(tmp_path))) == "600"
     chosen = production(tmp_path, DATABASE_CONN_MAX_AGE="30")
     assert printed_key(run(["shell", "-c", PRINT_CONN_MAX_AGE], tmp_path, **chosen)) == "30"
+
+
+PRINT_REPORTS = (
+    "from django.conf import settings; d = settings.DATABASES.get('reports', {}); "
+    "print(settings.REPORTS_DATABASE, d.get('HOST'), d.get('CONN_MAX_AGE'), d.get('OPTIONS'))"
+)
+
+
+def test_reports_read_the_replica_when_one_is_configured(tmp_path: Path) -> None:
+    assert printed_key(run(["shell", "-c", PRINT_REPORTS], tmp_path)) == "default None None None"
+    configured = production(
+        tmp_path,
+        DATABASE_URL="postgres://cecto@db.internal/cecto",
+        REPORTS_DATABASE_URL="postgres://cecto@replica.internal/cecto",
+    )
+    printed = printed_key(run(["shell", "-c", PRINT_REPORTS], tmp_path, **configured))
+    assert printed == "reports replica.internal 600 {'options': '-c jit=off'}"
+
+
+def test_it_stops_on_a_replica_for_a_sqlite_primary(tmp_path: Path) -> None:
+    result = run(["check"], tmp_path, REPORTS_DATABASE_URL="postgres://cecto@replica.internal/cecto")
+    assert_stopped_naming(result, "REPORTS_DATABASE_URL")
 
 
 def test_it_stops_on_a_negative_database_conn_max_age(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import connection
+from django.db import connection, connections
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -405,3 +405,52 @@ def test_report_counts_in_the_thousands_are_grouped():
     assert '<td class="num">12,345</td>' in html
     assert '50% <span class="muted">(1,500 of 3,000)</span>' in html
     assert '<td class="num">2,400</td>' in html
+
+
+# --- the replica for reports ---------------------------------------------------------------------
+
+# What only the report reads: the permission checks and navigation never touch them.
+REPORT_TABLES = ("ledger_hoursentry", "credentials_credential")
+# A replica is a PostgreSQL streaming replica (REPORTS_DATABASE_URL refuses anything else), so the
+# test settings define the mirror only there: `make test-postgres` (and CI) runs these.
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="a replica for reports is PostgreSQL only"
+)
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True, databases=["default", "reports"])
+@pytest.mark.parametrize("suffix", ["report", "report-csv"])
+def test_with_a_replica_the_report_reads_only_the_replica(client, programme, settings, suffix):
+    # The data is committed (a transactional test): the mirror is another connection.
+    settings.REPORTS_DATABASE = "reports"
+    client.force_login(programme.cast.admin)
+
+    with (
+        CaptureQueriesContext(connections["reports"]) as replica,
+        CaptureQueriesContext(connection) as primary,
+    ):
+        response = client.get(report_url(programme.current.program, suffix))
+
+    assert response.status_code == 200
+    # The cache key, the classes, their enrollment figures, their credential counts.
+    assert len(replica.captured_queries) == 4
+    assert [q["sql"] for q in primary.captured_queries if any(t in q["sql"] for t in REPORT_TABLES)] == []
+    if suffix == "report":
+        row = report_row(response.content.decode(), programme.current.name)
+        assert row is not None
+        assert re.findall(r'<td class="num">(.*?)</td>', row)[:2] == ["7", "3"]
+    else:
+        assert programme.current.name in response.content.decode()
+
+
+@postgres_only
+@pytest.mark.django_db(databases=["default", "reports"])
+def test_without_a_replica_the_report_reads_the_primary(client, programme):
+    client.force_login(programme.cast.admin)
+
+    with CaptureQueriesContext(connections["reports"]) as replica:
+        response = client.get(report_url(programme.current.program))
+
+    assert response.status_code == 200
+    assert replica.captured_queries == []
