@@ -38,8 +38,9 @@ _CATALOGUE_VERSION = """SELECT
 
 
 def catalogue_version() -> str:
-    """A digest of every programme's and track's rows, to cache what the programme list shows by
-    (one query): it changes as soon as a programme or track is added, edited or deleted."""
+    """The programme catalogue's version, to cache what the programme list shows by (one query):
+    it changes as soon as a programme or track is added, saved or deleted. A queryset `update()`
+    leaves no trace; the cache's expiry bounds how long that goes unseen."""
     sql = _CATALOGUE_VERSION.format(program=table(Program), track=table(Track))
     with connection.cursor() as cursor:
         cursor.execute(sql)
