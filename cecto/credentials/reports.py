@@ -119,6 +119,7 @@ class ProgramReport:
     years: tuple[YearFigures, ...]
     total: ClassFigures
     as_of: datetime
+    key: str  # the version it was built for: the page caches its rendered table under it
 
     @property
     def classes(self) -> tuple[ClassFigures, ...]:
@@ -149,7 +150,7 @@ def _latest_change_key(program: Program, now: datetime, using: str) -> str:
     return "program-report:v1:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def _build(program: Program, now: datetime, using: str) -> ProgramReport:
+def _build(program: Program, now: datetime, using: str, key: str) -> ProgramReport:
     classes = class_figures_for(program=program, today=timezone.localdate(now, program.zone), using=using)
     counts = credential_counts_by_cohort(program=program, using=using)
     years: dict[int, list[ClassFigures]] = {}
@@ -166,7 +167,7 @@ def _build(program: Program, now: datetime, using: str) -> ProgramReport:
             subtotal = subtotal.plus(figures)
         total = total.plus(subtotal)
         year_rows.append(YearFigures(year=year, classes=tuple(rows), subtotal=subtotal))
-    return ProgramReport(program=program, years=tuple(year_rows), total=total, as_of=now)
+    return ProgramReport(program=program, years=tuple(year_rows), total=total, as_of=now, key=key)
 
 
 def program_report_for(*, program: Program, now: datetime | None = None) -> ProgramReport:
@@ -183,7 +184,7 @@ def program_report_for(*, program: Program, now: datetime | None = None) -> Prog
     with _reports_lock:
         report: ProgramReport | None = _reports.get(key)
     if report is None:
-        report = _build(program, now, using)
+        report = _build(program, now, using, key)
         with _reports_lock:
             _reports[key] = report
     return report

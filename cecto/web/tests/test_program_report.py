@@ -242,6 +242,31 @@ def test_the_page_shows_each_class_the_subtotals_and_the_total(client, programme
     assert "Figures as of Jun 1, 2026" in html
 
 
+def table_of(response: Any) -> str:
+    html = response.content.decode()  # the rest of the page differs: a CSRF token per response
+    return html[html.index('<h2 id="report-table">') : html.index("</table>")]
+
+
+def test_the_table_is_rendered_once_per_version_and_a_new_entry_shows_at_once(client, programme):
+    client.force_login(programme.cast.admin)
+    url = report_url(programme.current.program)
+    row_template = "web/partials/_report_row.html"
+
+    first = client.get(url)
+    again = client.get(url)
+    credit(programme.cast.participant_enrollment, 600)
+    after = client.get(url)
+
+    assert row_template in [t.name for t in first.templates]
+    assert row_template not in [t.name for t in again.templates]  # the cached table
+    assert table_of(first) == table_of(again)
+    cells = re.findall(
+        r'<td class="num">(.*?)</td>', report_row(after.content.decode(), programme.current.name) or ""
+    )
+    assert cells[5] == "94.5"  # average contact hours: 39,700 minutes over the 7 enrolled
+    assert row_template in [t.name for t in after.templates]
+
+
 @pytest.mark.parametrize("who", ["instructor", "participant", "superintendent", "outsider"])
 def test_only_the_programmes_administrators_may_see_it(client, cast, who):
     client.force_login(getattr(cast, who))
