@@ -17,7 +17,6 @@ rest of the page.
 
 from __future__ import annotations
 
-import hashlib
 import threading
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -30,6 +29,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from cecto.core.types import AnyUser
+from cecto.core.versions import version_key
 from cecto.credentials.models import Credential, CredentialStatusChange
 from cecto.ledger.api import HoursEntry
 from cecto.people.api import Person
@@ -146,8 +146,7 @@ def _latest_change_key(program: Program, now: datetime, using: str) -> str:
         .first()
     )
     today = timezone.localdate(now, program.zone)
-    text = f"{using}:{program.pk}:{today.isoformat()}:{marks}"
-    return "program-report:v1:" + hashlib.sha256(text.encode()).hexdigest()
+    return version_key("program-report", (using, program.pk, today.isoformat(), marks))
 
 
 def _build(program: Program, now: datetime, using: str, key: str) -> ProgramReport:

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-import hashlib
-
 from django.db import connection
 
 from cecto.core.sql import table
+from cecto.core.versions import version_key
 from cecto.people.api import Person
 from cecto.programs.eligibility import Applicant, Eligibility, Rule, evaluate_eligibility
 from cecto.programs.models import Program, Track
@@ -45,4 +44,4 @@ def catalogue_version() -> str:
     with connection.cursor() as cursor:
         cursor.execute(sql)
         marks = cursor.fetchone()
-    return hashlib.sha256(repr(marks).encode()).hexdigest()
+    return version_key("catalogue", marks or ())

@@ -22,13 +22,13 @@ commits after a later one under a higher id) shows when the entry expires, after
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
 
 from cecto.core.sql import table
+from cecto.core.versions import version_key
 from cecto.programs.api import Program, Track
 from cecto.scheduling.dashboard.cache import PAGE_CACHE_SECONDS
 from cecto.scheduling.data import ClassNumbers, ProgramNumbers, TrackNumbers, YearNumbers
@@ -65,8 +65,7 @@ def program_numbers_version(*, program: Program) -> NumbersVersion:
     with connection.cursor() as cursor:
         cursor.execute(sql, (CANCELLED, program.pk, program.pk))
         marks = tuple(cursor.fetchone() or ())
-    text = ":".join(str(part) for part in (program.pk, program.slug, program.created_at, marks))
-    key = f"program-numbers:v1:{hashlib.sha256(text.encode()).hexdigest()}"
+    key = version_key("program-numbers", (program.pk, program.slug, program.created_at, marks))
     return NumbersVersion(key=key, classes=int(marks[1] or 0) if marks else 0)
 
 

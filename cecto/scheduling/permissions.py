@@ -53,14 +53,12 @@ def can_manage_cohort(user: User, cohort: Cohort) -> bool:
 
 def can_see_roster_details(user: User, cohort: Cohort) -> bool:
     """Staff see status, e-mail and enrollment dates; classmates see names and districts only."""
-    roles = roles_of(user)
-    return roles.administers(cohort) or roles.teaches(cohort)
+    return roles_of(user).staffs(cohort)
 
 
 def can_take_attendance(user: User, cohort: Cohort) -> bool:
     """The class's instructors and its programme's administrators (superusers too)."""
-    roles = roles_of(user)
-    return roles.administers(cohort) or roles.teaches(cohort)
+    return roles_of(user).staffs(cohort)
 
 
 def get_session_for(

@@ -48,12 +48,16 @@ class Roles:
     def teaches(self, cohort: Cohort) -> bool:
         return cohort.pk in self.taught_cohorts
 
+    def staffs(self, cohort: Cohort) -> bool:
+        """The class's staff: its programme's administrators and its instructors."""
+        return self.administers(cohort) or self.teaches(cohort)
+
     def attends(self, cohort: Cohort) -> bool:
         return cohort.pk in self.attended_cohorts
 
     def sees_cohort(self, cohort: Cohort) -> bool:
         """As `Cohort.objects.visible_to`."""
-        return self.administers(cohort) or self.teaches(cohort) or self.attends(cohort)
+        return self.staffs(cohort) or self.attends(cohort)
 
     def sees_enrollment(self, enrollment: Enrollment) -> bool:
         """As `Enrollment.objects.visible_to`: one's own; the class's staff; the superintendent
@@ -63,7 +67,7 @@ class Roles:
         if self.superuser or enrollment.person.user_id == self.user_id:
             return True
         cohort = enrollment.cohort
-        if self.administers(cohort) or self.teaches(cohort):
+        if self.staffs(cohort):
             return True
         return enrollment.person.organization_id in self.led_districts and self.attends(cohort)
 

@@ -30,8 +30,7 @@ queryset `update()` in a shell) goes unseen.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +39,7 @@ from django.db import connection
 from django.utils import timezone
 
 from cecto.core.sql import table
+from cecto.core.versions import version_key
 from cecto.ledger.api import HoursEntry
 from cecto.programs.api import Track
 from cecto.scheduling.attendance import policy_for
@@ -90,18 +90,13 @@ def _marks(sql: str, params: Sequence[Any]) -> tuple[Any, ...]:
         return tuple(cursor.fetchone() or ())
 
 
-def _digest(kind: str, parts: Iterable[object]) -> str:
-    text = ":".join(str(part) for part in parts)
-    return f"{kind}:v1:{hashlib.sha256(text.encode()).hexdigest()}"
-
-
 def dashboard_version(*, cohort: Cohort, now: datetime) -> str:
     """The version of COHORT's dashboard rows at NOW: one query (see the module's docstring)."""
     pk, program = cohort.pk, cohort.program
     at = connection.ops.adapt_datetimefield_value(now)
     marks = _marks(_DASHBOARD, (pk, pk, EXCUSED, pk, program.pk, at, pk))
     today = timezone.localdate(now, program.zone)
-    return _digest("dashboard", (cohort.uuid, cohort.updated_at, program.updated_at, today, marks))
+    return version_key("dashboard", (cohort.uuid, cohort.updated_at, program.updated_at, today, marks))
 
 
 def progress_page_version(*, enrollment: Enrollment, now: datetime) -> str:
@@ -127,7 +122,7 @@ def progress_page_version(*, enrollment: Enrollment, now: datetime) -> str:
         timezone.localdate(now, cohort.program.zone),
         marks,
     )
-    return _digest("progress-page", parts)
+    return version_key("progress-page", parts)
 
 
 def dashboard_cached(*, cohort: Cohort, version: str, now: datetime) -> list[DashboardRow]:
